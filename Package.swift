@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "gmm-gpu",
+    products: [
+        .library(name: "GMMCompute", targets: ["GMMCompute"]),
+        .library(name: "GMMKit", targets: ["GMMKit"]),
+        .executable(name: "gmm-gpu", targets: ["gmm-gpu"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: run-time loading of OpenCL, CLBlast and OpenBLAS (dlopen), CPU feature detection.
+        .target(
+            name: "CGMMSupport",
+            cSettings: [.define("CL_TARGET_OPENCL_VERSION", to: "120")],
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        // The compute layer: the `Device` abstraction, its CPU (OpenBLAS) and OpenCL implementations.
+        .target(
+            name: "GMMCompute",
+            dependencies: ["CGMMSupport"],
+            resources: [.embedInCode("Kernels")]
+        ),
+        // The density model, latent projection, training, sampling, file formats and the Appendix-A toy.
+        .target(name: "GMMKit", dependencies: ["GMMCompute"]),
+        .executableTarget(
+            name: "gmm-gpu",
+            dependencies: [
+                "GMMCompute",
+                "GMMKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute"]),
+        .testTarget(name: "GMMKitTests", dependencies: ["GMMKit"]),
+    ]
+)

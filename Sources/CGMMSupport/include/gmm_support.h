@@ -1,0 +1,1 @@
+int gmm_dummy(void);

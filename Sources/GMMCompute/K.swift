@@ -1,0 +1,1 @@
+public func kernelBytes() -> Int { PackageResources.test_cl.count }

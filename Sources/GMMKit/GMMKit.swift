@@ -1,0 +1,2 @@
+/// The GMMKit module: density model, projection, training, file formats, toy.
+public enum GMMKit {}

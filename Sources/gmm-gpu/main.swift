@@ -1,0 +1,2 @@
+import GMMCompute
+print(kernelBytes())
