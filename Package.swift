@@ -16,7 +16,7 @@ let package = Package(
         .target(
             name: "CGMMSupport",
             cSettings: [.define("CL_TARGET_OPENCL_VERSION", to: "120")],
-            linkerSettings: [.linkedLibrary("dl")]
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]
         ),
         // The compute layer: the `Device` abstraction, its CPU (OpenBLAS) and OpenCL implementations.
         .target(
@@ -36,5 +36,6 @@ let package = Package(
         ),
         .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute"]),
         .testTarget(name: "GMMKitTests", dependencies: ["GMMKit"]),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

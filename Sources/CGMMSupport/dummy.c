@@ -1,2 +1,0 @@
-#include "gmm_support.h"
-int gmm_dummy(void){return 1;}

@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reductions, Adam and elementwise operations on the CPU: the twins of `Kernels/reduce.cl`,
+/// `Kernels/adam.cl` and `Kernels/elementwise.cl`.
+extension CPUDevice {
+    public func sum(_ x: MatrixView, weights: MatrixView?, into out: DeviceBuffer, index: Int, accumulate: Bool) throws {
+        if let weights { precondition(weights.sameShape(as: x), "sum: weights must have x's shape") }
+        precondition(index >= 0 && index < out.count, "sum: index outside the output buffer")
+        let px = x.cpuBase, pw = weights?.cpuBase
+        // Double accumulation per row, then rows in order: deterministic for any thread count.
+        var total = 0.0
+        for flat in 0..<(x.batch * x.rows) {
+            let xi = px + x.rowOffset(flat)
+            if let pw, let weights {
+                let wi = pw + weights.rowOffset(flat)
+                for j in 0..<x.cols { total += Double(xi[j]) * Double(wi[j]) }
+            } else {
+                for j in 0..<x.cols { total += Double(xi[j]) }
+            }
+        }
+        let target = MatrixView.vector(out, offset: index, count: 1).cpuBase
+        target[0] = Float((accumulate ? Double(target[0]) : 0) + total)
+    }
+
+    public func adamUpdate(parameters: DeviceBuffer, gradients: DeviceBuffer, firstMoment: DeviceBuffer,
+                           secondMoment: DeviceBuffer, hyperparameters h: AdamHyperparameters) throws {
+        let n = parameters.count
+        precondition(gradients.count == n && firstMoment.count == n && secondMoment.count == n, "adam: buffer sizes differ")
+        let p = MatrixView.vector(parameters, count: n).cpuBase, g = MatrixView.vector(gradients, count: n).cpuBase
+        let m = MatrixView.vector(firstMoment, count: n).cpuBase, v = MatrixView.vector(secondMoment, count: n).cpuBase
+        let (c1, c2) = (h.firstCorrection, h.secondCorrection)
+        parallelFor(n, minimumPerChunk: 16384) { range in
+            for i in range {
+                let gi = g[i]
+                m[i] = h.beta1 * m[i] + (1 - h.beta1) * gi
+                v[i] = h.beta2 * v[i] + (1 - h.beta2) * gi * gi
+                p[i] -= h.learningRate * (m[i] * c1) / (sqrtf(v[i] * c2) + h.epsilon)
+            }
+        }
+    }
+
+    public func fill(_ x: MatrixView, value: Float) throws {
+        let px = x.cpuBase
+        forEachRow(x) { flat in
+            let xi = px + x.rowOffset(flat)
+            for j in 0..<x.cols { xi[j] = value }
+        }
+    }
+
+    public func copy(_ x: MatrixView, into y: MatrixView) throws {
+        precondition(x.sameShape(as: y), "copy: shapes differ")
+        let (px, py) = (x.cpuBase, y.cpuBase)
+        forEachRow(x) { flat in
+            let xi = px + x.rowOffset(flat), yi = py + y.rowOffset(flat)
+            for j in 0..<x.cols { yi[j] = xi[j] }
+        }
+    }
+
+    public func axpby(alpha: Float, x: MatrixView, beta: Float, y: MatrixView) throws {
+        precondition(x.sameShape(as: y), "axpby: shapes differ")
+        let (px, py) = (x.cpuBase, y.cpuBase)
+        forEachRow(x) { flat in
+            let xi = px + x.rowOffset(flat), yi = py + y.rowOffset(flat)
+            for j in 0..<x.cols { yi[j] = alpha * xi[j] + (beta == 0 ? 0 : beta * yi[j]) }
+        }
+    }
+
+    public func multiply(_ y: MatrixView, by mask: MatrixView) throws {
+        precondition(mask.rows == y.rows && mask.cols == y.cols && (mask.batch == y.batch || mask.batchStride == 0), "multiply: mask shape")
+        let (py, pm) = (y.cpuBase, mask.cpuBase)
+        forEachRow(y) { flat in
+            let yi = py + y.rowOffset(flat), mi = pm + mask.rowOffset(flat)
+            for j in 0..<y.cols { yi[j] *= mi[j] }
+        }
+    }
+
+    public func affineColumns(_ x: MatrixView, into y: MatrixView, scale: MatrixView, shift: MatrixView) throws {
+        precondition(x.sameShape(as: y) && scale.cols == x.cols && shift.cols == x.cols, "affineColumns: shapes")
+        let (px, py, ps, pt) = (x.cpuBase, y.cpuBase, scale.cpuBase, shift.cpuBase)
+        forEachRow(x) { flat in
+            let xi = px + x.rowOffset(flat), yi = py + y.rowOffset(flat)
+            for j in 0..<x.cols { yi[j] = xi[j] * ps[j] + pt[j] }
+        }
+    }
+
+    /// Runs `body` for every row of `view` (flat index over batch × rows), in parallel chunks.
+    func forEachRow(_ view: MatrixView, _ body: (Int) -> Void) {
+        parallelFor(view.batch * view.rows, minimumPerChunk: max(1, 16384 / max(1, view.cols))) { rows in
+            for flat in rows { body(flat) }
+        }
+    }
+}

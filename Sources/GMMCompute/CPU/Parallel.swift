@@ -1,0 +1,23 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Splits `0..<count` into contiguous chunks run on all cores; small counts run inline.
+///
+/// `minimumPerChunk` keeps tiny loops single-threaded, where the hand-off would cost more
+/// than the work.
+@inline(__always)
+func parallelFor(_ count: Int, minimumPerChunk: Int = 4096, _ body: (Range<Int>) -> Void) {
+    let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let chunks = min(cores, count / max(1, minimumPerChunk))
+    if chunks <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let start = count * chunk / chunks
+        let end = count * (chunk + 1) / chunks
+        body(start..<end)
+    }
+}

@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A compute device: float32 buffers and the batched operations the density model needs.
+///
+/// Two implementations exist: ``CPUDevice`` (OpenBLAS for matrix products, Swift loops on all
+/// cores elsewhere) and ``OpenCLDevice`` (CLBlast for matrix products, the kernels in
+/// `Kernels/` elsewhere). The model and trainer are written against this protocol only.
+///
+/// Operations are batched over the d stacked per-observable networks: every operand is a
+/// ``MatrixView`` of `batch` matrices. Operations are enqueued in order; results are visible
+/// to later operations at once and to the host after ``read(_:)`` (which waits).
+/// Shape mismatches are programming errors (`precondition`), not thrown errors.
+public protocol Device: AnyObject {
+    /// The selector name this device answers to (`cpu`, `gpu0`, `opencl:cpu`, …).
+    var name: String { get }
+    /// A human-readable description (hardware, driver, BLAS kernels in use).
+    var summary: String { get }
+
+    // MARK: Memory
+
+    /// A zero-filled buffer of `count` float32 elements.
+    func makeBuffer(count: Int) throws -> DeviceBuffer
+    /// A buffer holding `values`.
+    func makeBuffer(_ values: [Float]) throws -> DeviceBuffer
+    /// The whole buffer's contents, after all enqueued work finished.
+    func read(_ buffer: DeviceBuffer) throws -> [Float]
+    /// Writes `values` into `buffer` starting at element `offset`.
+    func write(_ values: [Float], into buffer: DeviceBuffer, offset: Int) throws
+    /// Waits until all enqueued work has finished.
+    func synchronize() throws
+
+    // MARK: Dense layers
+
+    /// Batched matrix product `c = alpha * op(a) * op(b) + beta * c`, where op transposes when
+    /// asked: op(a) is [m, k], op(b) is [k, n] and c is [m, n] in each of the `c.batch` matrices.
+    /// `a` or `b` may be shared across the batch (`batchStride` 0).
+    func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
+              beta: Float, c: MatrixView) throws
+    /// In place `y[b, r, c] = act(y[b, r, c] + bias[b, 0, c])`: the bias and activation of a dense
+    /// layer. `bias` is [batch, 1, cols].
+    func addBias(_ y: MatrixView, bias: MatrixView, activation: Activation) throws
+    /// In place `gradient *= act'(…)`, using the activation's `output` (for LeakyReLU with a
+    /// positive slope the output has the sign of the input).
+    func activationBackward(gradient: MatrixView, output: MatrixView, activation: Activation) throws
+    /// `out[b, 0, c] = beta * out[b, 0, c] + Σ_r x[b, r, c]`: a dense layer's bias gradient.
+    func columnSums(_ x: MatrixView, into out: MatrixView, beta: Float) throws
+
+    // MARK: Softmax
+
+    /// Row-wise softmax (or log-softmax when `log`) of `x` into `y` (same shape; may alias).
+    func softmax(_ x: MatrixView, into y: MatrixView, log: Bool) throws
+    /// The input gradient of ``softmax(_:into:log:)`` from its output `y` and output gradient
+    /// `dy`: `dx = y ⊙ (dy − Σ dy ⊙ y)` (softmax) or `dx = dy − exp(y) Σ dy` (log-softmax).
+    func softmaxBackward(output y: MatrixView, gradient dy: MatrixView, into dx: MatrixView, log: Bool) throws
+
+    // MARK: Likelihoods
+
+    /// Per-row log-likelihood of a Gaussian mixture,
+    /// `logProb = log Σ_g softmax(logits)_g N(u; μ_g, σ_g) / Z_g`, by log-sum-exp, where
+    /// `Z_g = Φ((hi − μ_g)/σ_g) − Φ((lo − μ_g)/σ_g)` truncates each Gaussian to the interval
+    /// `bounds[b] = (lo, hi)`, or `Z_g = 1` when `bounds` is nil.
+    ///
+    /// - Parameters:
+    ///   - mixture: logits, means and widths (σ > 0), each [batch, N, G].
+    ///   - values: u, [batch, N, 1].
+    ///   - bounds: [batch, 1, 2] as (lo, hi), or nil for the untruncated mixture.
+    ///   - logProb: output, [batch, N, 1].
+    ///   - gradient: when given, writes `scale · w_r · ∂logProb_r/∂(logits, μ, σ)` into the
+    ///     views of `gradient.0` (each [batch, N, G]); `w_r` from `gradient.1`.
+    func mixtureLogLikelihood(_ mixture: MixtureViews, values: MatrixView, bounds: MatrixView?,
+                              logProb: MatrixView, gradient: (MixtureViews, LossWeights)?) throws
+    /// Per-row categorical log-likelihood `log softmax(logits)[class]`; `classes` holds the
+    /// category indices 0..<K as floats, [batch, N, 1]; `logits` is [batch, N, K]. With a
+    /// gradient request, writes `scale · w_r · ∂logProb_r/∂logits` into `gradient.0`.
+    func categoricalLogLikelihood(logits: MatrixView, classes: MatrixView, logProb: MatrixView,
+                                  gradient: (MatrixView, LossWeights)?) throws
+
+    // MARK: Reductions and updates
+
+    /// `out[index] = (accumulate ? out[index] : 0) + Σ x · w` over every element of `x`
+    /// (`w` = 1 when `weights` is nil; `weights` has the shape of `x`).
+    func sum(_ x: MatrixView, weights: MatrixView?, into out: DeviceBuffer, index: Int, accumulate: Bool) throws
+    /// One Adam step over whole buffers of equal size (parameters, gradients, moments).
+    func adamUpdate(parameters: DeviceBuffer, gradients: DeviceBuffer, firstMoment: DeviceBuffer,
+                    secondMoment: DeviceBuffer, hyperparameters: AdamHyperparameters) throws
+
+    // MARK: Elementwise
+
+    /// Sets every element of `x` to `value`.
+    func fill(_ x: MatrixView, value: Float) throws
+    /// Copies `x` into `y` (same shape).
+    func copy(_ x: MatrixView, into y: MatrixView) throws
+    /// `y = alpha * x + beta * y` (same shape).
+    func axpby(alpha: Float, x: MatrixView, beta: Float, y: MatrixView) throws
+    /// `y *= mask` elementwise; `mask` has y's shape or is shared across the batch.
+    func multiply(_ y: MatrixView, by mask: MatrixView) throws
+    /// `y[b, r, c] = x[b, r, c] * scale[c] + shift[c]`; `scale` and `shift` are [1, 1, cols].
+    func affineColumns(_ x: MatrixView, into y: MatrixView, scale: MatrixView, shift: MatrixView) throws
+
+    // MARK: Sampling
+
+    /// Draws one value per row from the (truncated) mixture: picks component g with
+    /// probability softmax(logits)_g using `uniforms[.., 0]`, then inverts the (truncated)
+    /// Gaussian's CDF at `uniforms[.., 1]`. `uniforms` is [batch, N, 2] in (0, 1); `out` [batch, N, 1].
+    func sampleMixture(_ mixture: MixtureViews, bounds: MatrixView?, uniforms: MatrixView, into out: MatrixView) throws
+    /// Draws a category index per row from softmax(logits) using `uniforms` [batch, N, 1];
+    /// writes it as a float into `out` [batch, N, 1].
+    func sampleCategorical(logits: MatrixView, uniforms: MatrixView, into out: MatrixView) throws
+}
+
+/// The activation function following a dense layer.
+public enum Activation: Equatable, Sendable {
+    /// No activation (a linear layer).
+    case identity
+    /// LeakyReLU with the given negative slope (0.2 in the paper, Eq. 6).
+    case leakyReLU(slope: Float)
+
+    /// The kernel argument: the slope applied to negative values (1 for identity).
+    public var negativeSlope: Float {
+        switch self {
+        case .identity: return 1
+        case let .leakyReLU(slope): return slope
+        }
+    }
+}
+
+/// The three parameter arrays of a batch of Gaussian mixtures, each [batch, N, G].
+public struct MixtureViews {
+    /// Unnormalised log-amplitudes; amplitudes are their softmax.
+    public var logits: MatrixView
+    /// Component means μ.
+    public var means: MatrixView
+    /// Component widths σ (> 0).
+    public var widths: MatrixView
+
+    /// Groups three views of equal shape.
+    public init(logits: MatrixView, means: MatrixView, widths: MatrixView) {
+        precondition(
+            logits.rows == means.rows && logits.rows == widths.rows && logits.cols == means.cols
+                && logits.cols == widths.cols && logits.batch == means.batch && logits.batch == widths.batch,
+            "MixtureViews: logits, means and widths must have the same shape")
+        self.logits = logits
+        self.means = means
+        self.widths = widths
+    }
+}
+
+/// How a per-row log-likelihood enters the loss: `∂loss/∂logProb_r = scale · w_r`.
+public struct LossWeights {
+    /// Per-row weights w_r, [batch, N, 1] (batchStride 0 shares them), or nil for w_r = 1.
+    public var weights: MatrixView?
+    /// A common factor, e.g. −1/Σw for the mean negative log-likelihood.
+    public var scale: Float
+
+    /// Weights and a common factor.
+    public init(weights: MatrixView?, scale: Float) {
+        self.weights = weights
+        self.scale = scale
+    }
+}
+
+/// The constants of one Adam step (Kingma & Ba).
+public struct AdamHyperparameters: Sendable {
+    /// Step size λ.
+    public var learningRate: Float
+    /// Decay of the first moment (0.9).
+    public var beta1: Float
+    /// Decay of the second moment (0.999).
+    public var beta2: Float
+    /// Denominator guard (1e-7 as in Keras, which the paper used).
+    public var epsilon: Float
+    /// The 1-based step number, for bias correction.
+    public var step: Int
+
+    /// Adam constants; defaults are Keras's.
+    public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, step: Int) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.step = step
+    }
+
+    /// 1 / (1 − β1^t).
+    public var firstCorrection: Float { Float(1 / (1 - pow(Double(beta1), Double(step)))) }
+    /// 1 / (1 − β2^t).
+    public var secondCorrection: Float { Float(1 / (1 - pow(Double(beta2), Double(step)))) }
+}

@@ -1,1 +1,0 @@
-public func kernelBytes() -> Int { PackageResources.test_cl.count }

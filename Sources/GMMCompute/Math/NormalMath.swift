@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Float32 normal-distribution functions shared by the CPU path; `Kernels/normal.cl` holds
+/// their OpenCL twins, written line for line alike so the two paths agree to rounding.
+enum NormalMath {
+    /// log √(2π).
+    static let logSqrt2Pi: Float = 0.918_938_533_204_672_7
+
+    /// log Q(z) = log P(Z > z) for a standard normal Z, accurate into the far upper tail
+    /// (erfc up to z = 5, then Laplace's continued fraction for the Mills ratio).
+    @inline(__always) static func logUpperTail(_ z: Float) -> Float {
+        if z < 5 { return logf(0.5 * erfcf(z * 0.707_106_781_186_547_5)) }
+        // Q(z) = φ(z) / (z + 1/(z + 2/(z + 3/(z + …)))), evaluated from the 12th term inwards.
+        var fraction: Float = z
+        var k: Float = 12
+        while k >= 1 {
+            fraction = z + k / fraction
+            k -= 1
+        }
+        return -0.5 * z * z - logSqrt2Pi - logf(fraction)
+    }
+
+    /// log(Φ(b) − Φ(a)) for a < b, without cancellation in either tail.
+    @inline(__always) static func logIntervalProbability(_ a: Float, _ b: Float) -> Float {
+        if a >= 0 {
+            let la = logUpperTail(a), lb = logUpperTail(b)
+            return la + logf(-expm1f(lb - la))
+        }
+        if b <= 0 {
+            let la = logUpperTail(-b), lb = logUpperTail(-a)
+            return la + logf(-expm1f(lb - la))
+        }
+        let outside = 0.5 * erfcf(-a * 0.707_106_781_186_547_5) + 0.5 * erfcf(b * 0.707_106_781_186_547_5)
+        return log1pf(-outside)
+    }
+
+    /// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation (relative error ≈ 1e-9 in
+    /// exact arithmetic; float32 rounding dominates). Returns ∓∞ at p ≤ 0 and p ≥ 1.
+    @inline(__always) static func inverseCDF(_ p: Float) -> Float {
+        if p <= 0 { return -.infinity }
+        if p >= 1 { return .infinity }
+        let pLow: Float = 0.024_25
+        if p < pLow {
+            let t = (-2 * logf(p)).squareRoot()
+            return tailNumerator(t) / tailDenominator(t)
+        }
+        if p > 1 - pLow {
+            let t = (-2 * log1pf(-p)).squareRoot()
+            return -tailNumerator(t) / tailDenominator(t)
+        }
+        let r = p - 0.5
+        let s = r * r
+        let num = (((((-3.969_683_028_665_376e1 * s + 2.209_460_984_245_205e2) * s - 2.759_285_104_469_687e2) * s
+            + 1.383_577_518_672_690e2) * s - 3.066_479_806_614_716e1) * s + 2.506_628_277_459_239) * r
+        let den = ((((-5.447_609_879_822_406e1 * s + 1.615_858_368_580_409e2) * s - 1.556_989_798_598_866e2) * s
+            + 6.680_131_188_771_972e1) * s - 1.328_068_155_288_572e1) * s + 1
+        return num / den
+    }
+
+    @inline(__always) private static func tailNumerator(_ t: Float) -> Float {
+        ((((-7.784_894_002_430_293e-3 * t - 3.223_964_580_411_365e-1) * t - 2.400_758_277_161_838) * t
+            - 2.549_732_539_343_734) * t + 4.374_664_141_464_968) * t + 2.938_163_982_698_783
+    }
+
+    @inline(__always) private static func tailDenominator(_ t: Float) -> Float {
+        (((7.784_695_709_041_462e-3 * t + 3.224_671_290_700_398e-1) * t + 2.445_134_137_142_996) * t
+            + 3.754_408_661_907_416) * t + 1
+    }
+
+    /// A draw from the standard normal truncated to [a, b] by inverting its CDF at `u` in (0, 1).
+    /// Works on the upper tail when a > 0 (and by symmetry the lower tail when b < 0) to avoid
+    /// cancellation, and uses the exponential limit of the tail beyond 8 σ.
+    @inline(__always) static func truncatedInverse(_ a: Float, _ b: Float, _ u: Float) -> Float {
+        if a >= 0 { return upperTruncatedInverse(a, b, u) }
+        if b <= 0 { return -upperTruncatedInverse(-b, -a, 1 - u) }
+        let pa = 0.5 * erfcf(-a * 0.707_106_781_186_547_5)  // Φ(a)
+        let pb = 0.5 * erfcf(-b * 0.707_106_781_186_547_5)  // Φ(b)
+        let z = inverseCDF(pa + u * (pb - pa))
+        return min(max(z, a), b)
+    }
+
+    /// The truncated-normal inverse CDF for 0 ≤ a < b (b may be +∞).
+    @inline(__always) static func upperTruncatedInverse(_ a: Float, _ b: Float, _ u: Float) -> Float {
+        if a > 8 {
+            // Beyond 8σ the tail is exponential with rate a to float precision.
+            let span = b - a
+            let z = a - log1pf(-u * (-expm1f(-a * span))) / a
+            return min(max(z, a), b)
+        }
+        let qa = 0.5 * erfcf(a * 0.707_106_781_186_547_5)  // Q(a)
+        let qb = 0.5 * erfcf(b * 0.707_106_781_186_547_5)  // Q(b)
+        let z = -inverseCDF(qa - u * (qa - qb))
+        return min(max(z, a), b)
+    }
+}

@@ -1,0 +1,171 @@
+import CGMMSupport
+
+/// The ``Device`` operations as OpenCL kernel launches (`Kernels/*.cl`) and CLBlast calls.
+/// Shapes are checked as on the CPU path; see ``Device`` for each operation's contract.
+extension OpenCLDevice {
+    public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
+                     beta: Float, c: MatrixView) throws {
+        let (m, n) = (c.rows, c.cols)
+        let k = transposeA ? a.rows : a.cols
+        precondition((transposeA ? a.cols : a.rows) == m && (transposeB ? b.cols : b.rows) == k
+                     && (transposeB ? b.rows : b.cols) == n, "gemm: shapes do not match")
+        precondition((a.batch == c.batch || a.batchStride == 0) && (b.batch == c.batch || b.batchStride == 0), "gemm: batch")
+        if m == 0 || n == 0 { return }
+        if usesCLBlast {
+            let status = gmm_clblast_sgemm_strided_batched(
+                transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
+                try memory(a.buffer), a.offset, a.rowStride, a.batchStride,
+                try memory(b.buffer), b.offset, b.rowStride, b.batchStride, beta,
+                try memory(c.buffer), c.offset, c.rowStride, c.batchStride, c.batch, queue)
+            if status != 0 { throw DeviceError.clblast(call: "CLBlastSgemmStridedBatched(\(m)×\(n)×\(k) ×\(c.batch))", status: status) }
+            return
+        }
+        try launch("gemm_tiled", global: [n, m, c.batch], local: [16, 16, 1],
+                   [.int(transposeA ? 1 : 0), .int(transposeB ? 1 : 0), .int(m), .int(n), .int(k), .float(alpha)]
+                   + arguments(a) + arguments(b) + [.float(beta)] + arguments(c))
+    }
+
+    public func addBias(_ y: MatrixView, bias: MatrixView, activation: Activation) throws {
+        precondition(bias.cols == y.cols && (bias.batch == y.batch || bias.batchStride == 0), "addBias: bias shape")
+        try launch("add_bias", global: [y.elementCount],
+                   arguments(y) + [.buffer(bias.buffer), .int(bias.offset), .int(bias.batchStride),
+                                   .int(y.rows), .int(y.cols), .int(y.elementCount), .float(activation.negativeSlope)])
+    }
+
+    public func activationBackward(gradient: MatrixView, output: MatrixView, activation: Activation) throws {
+        precondition(gradient.sameShape(as: output), "activationBackward: shapes differ")
+        if activation.negativeSlope == 1 { return }
+        try launch("activation_backward", global: [gradient.elementCount],
+                   arguments(gradient) + arguments(output)
+                   + [.int(gradient.rows), .int(gradient.cols), .int(gradient.elementCount), .float(activation.negativeSlope)])
+    }
+
+    public func columnSums(_ x: MatrixView, into out: MatrixView, beta: Float) throws {
+        precondition(out.cols == x.cols && out.batch == x.batch && out.rows == 1, "columnSums: out must be [batch, 1, cols]")
+        try launch("column_sums", global: [x.batch * x.cols],
+                   arguments(x) + [.buffer(out.buffer), .int(out.offset), .int(out.batchStride),
+                                   .int(x.rows), .int(x.cols), .int(x.batch * x.cols), .float(beta)])
+    }
+
+    public func softmax(_ x: MatrixView, into y: MatrixView, log: Bool) throws {
+        precondition(x.sameShape(as: y), "softmax: shapes differ")
+        let rows = x.batch * x.rows
+        try launch("softmax_rows", global: [rows],
+                   arguments(x) + arguments(y) + [.int(x.rows), .int(x.cols), .int(rows), .int(log ? 1 : 0)])
+    }
+
+    public func softmaxBackward(output y: MatrixView, gradient dy: MatrixView, into dx: MatrixView, log: Bool) throws {
+        precondition(y.sameShape(as: dy) && y.sameShape(as: dx), "softmaxBackward: shapes differ")
+        let rows = y.batch * y.rows
+        try launch("softmax_backward", global: [rows],
+                   arguments(y) + arguments(dy) + arguments(dx) + [.int(y.rows), .int(y.cols), .int(rows), .int(log ? 1 : 0)])
+    }
+
+    public func mixtureLogLikelihood(_ mixture: MixtureViews, values: MatrixView, bounds: MatrixView?,
+                                     logProb: MatrixView, gradient: (MixtureViews, LossWeights)?) throws {
+        let shape = mixture.logits
+        precondition(values.batch == shape.batch && values.rows == shape.rows && values.cols == 1, "mixture: values must be [batch, N, 1]")
+        precondition(logProb.batch == shape.batch && logProb.rows == shape.rows && logProb.cols == 1, "mixture: logProb must be [batch, N, 1]")
+        if let bounds { precondition(bounds.cols == 2 && (bounds.batch == shape.batch || bounds.batchStride == 0), "mixture: bounds must be [batch, 1, 2]") }
+        if let (views, _) = gradient { precondition(views.logits.sameShape(as: shape), "mixture: gradient views must match") }
+        let rows = shape.batch * shape.rows
+        let placeholder = arguments(shape)
+        let boundArguments: [Argument] = bounds.map { [.buffer($0.buffer), .int($0.offset), .int($0.batchStride), .int(1)] }
+            ?? [.buffer(shape.buffer), .int(0), .int(0), .int(0)]
+        let gradientArguments: [Argument]
+        if let (views, weights) = gradient {
+            gradientArguments = [.int(1)] + arguments(views.logits) + arguments(views.means) + arguments(views.widths)
+                + (weights.weights.map { arguments($0) + [.int(1)] } ?? placeholder + [.int(0)]) + [.float(weights.scale)]
+        } else {
+            gradientArguments = [.int(0)] + placeholder + placeholder + placeholder + placeholder + [.int(0), .float(0)]
+        }
+        try launch("mixture_log_likelihood", global: [rows],
+                   arguments(mixture.logits) + arguments(mixture.means) + arguments(mixture.widths) + arguments(values)
+                   + boundArguments + arguments(logProb) + gradientArguments + [.int(shape.rows), .int(shape.cols), .int(rows)])
+    }
+
+    public func categoricalLogLikelihood(logits: MatrixView, classes: MatrixView, logProb: MatrixView,
+                                         gradient: (MatrixView, LossWeights)?) throws {
+        precondition(classes.rows == logits.rows && classes.batch == logits.batch && classes.cols == 1, "categorical: classes must be [batch, N, 1]")
+        precondition(logProb.rows == logits.rows && logProb.batch == logits.batch && logProb.cols == 1, "categorical: logProb must be [batch, N, 1]")
+        if let (d, _) = gradient { precondition(d.sameShape(as: logits), "categorical: gradient must match logits") }
+        let rows = logits.batch * logits.rows
+        let placeholder = arguments(logits)
+        let gradientArguments: [Argument]
+        if let (view, weights) = gradient {
+            gradientArguments = [.int(1)] + arguments(view)
+                + (weights.weights.map { arguments($0) + [.int(1)] } ?? placeholder + [.int(0)]) + [.float(weights.scale)]
+        } else {
+            gradientArguments = [.int(0)] + placeholder + placeholder + [.int(0), .float(0)]
+        }
+        try launch("categorical_log_likelihood", global: [rows],
+                   arguments(logits) + arguments(classes) + arguments(logProb) + gradientArguments
+                   + [.int(logits.rows), .int(logits.cols), .int(rows)])
+    }
+
+    public func sum(_ x: MatrixView, weights: MatrixView?, into out: DeviceBuffer, index: Int, accumulate: Bool) throws {
+        if let weights { precondition(weights.sameShape(as: x), "sum: weights must have x's shape") }
+        precondition(index >= 0 && index < out.count, "sum: index outside the output buffer")
+        try launch("weighted_sum", global: [256], local: [256],
+                   arguments(x) + (weights.map { arguments($0) + [.int(1)] } ?? arguments(x) + [.int(0)])
+                   + [.buffer(out), .int(index), .int(accumulate ? 1 : 0), .int(x.rows), .int(x.cols), .int(x.elementCount)])
+    }
+
+    public func adamUpdate(parameters: DeviceBuffer, gradients: DeviceBuffer, firstMoment: DeviceBuffer,
+                           secondMoment: DeviceBuffer, hyperparameters h: AdamHyperparameters) throws {
+        let n = parameters.count
+        precondition(gradients.count == n && firstMoment.count == n && secondMoment.count == n, "adam: buffer sizes differ")
+        try launch("adam_update", global: [n],
+                   [.buffer(parameters), .buffer(gradients), .buffer(firstMoment), .buffer(secondMoment), .int(n),
+                    .float(h.learningRate), .float(h.beta1), .float(h.beta2), .float(h.epsilon),
+                    .float(h.firstCorrection), .float(h.secondCorrection)])
+    }
+
+    public func fill(_ x: MatrixView, value: Float) throws {
+        try launch("fill_values", global: [x.elementCount],
+                   arguments(x) + [.float(value), .int(x.rows), .int(x.cols), .int(x.elementCount)])
+    }
+
+    public func copy(_ x: MatrixView, into y: MatrixView) throws {
+        try axpby(alpha: 1, x: x, beta: 0, y: y)
+    }
+
+    public func axpby(alpha: Float, x: MatrixView, beta: Float, y: MatrixView) throws {
+        precondition(x.sameShape(as: y), "axpby: shapes differ")
+        try launch("axpby", global: [x.elementCount],
+                   arguments(x) + arguments(y) + [.float(alpha), .float(beta), .int(x.rows), .int(x.cols), .int(x.elementCount)])
+    }
+
+    public func multiply(_ y: MatrixView, by mask: MatrixView) throws {
+        precondition(mask.rows == y.rows && mask.cols == y.cols && (mask.batch == y.batch || mask.batchStride == 0), "multiply: mask shape")
+        try launch("multiply_mask", global: [y.elementCount],
+                   arguments(y) + arguments(mask) + [.int(y.rows), .int(y.cols), .int(y.elementCount)])
+    }
+
+    public func affineColumns(_ x: MatrixView, into y: MatrixView, scale: MatrixView, shift: MatrixView) throws {
+        precondition(x.sameShape(as: y) && scale.cols == x.cols && shift.cols == x.cols, "affineColumns: shapes")
+        try launch("affine_columns", global: [x.elementCount],
+                   arguments(x) + arguments(y) + [.buffer(scale.buffer), .int(scale.offset), .buffer(shift.buffer), .int(shift.offset),
+                                                  .int(x.rows), .int(x.cols), .int(x.elementCount)])
+    }
+
+    public func sampleMixture(_ mixture: MixtureViews, bounds: MatrixView?, uniforms: MatrixView, into out: MatrixView) throws {
+        let shape = mixture.logits
+        precondition(uniforms.rows == shape.rows && uniforms.batch == shape.batch && uniforms.cols == 2, "sampleMixture: uniforms must be [batch, N, 2]")
+        precondition(out.rows == shape.rows && out.batch == shape.batch && out.cols == 1, "sampleMixture: out must be [batch, N, 1]")
+        let rows = shape.batch * shape.rows
+        let boundArguments: [Argument] = bounds.map { [.buffer($0.buffer), .int($0.offset), .int($0.batchStride), .int(1)] }
+            ?? [.buffer(shape.buffer), .int(0), .int(0), .int(0)]
+        try launch("sample_mixture", global: [rows],
+                   arguments(mixture.logits) + arguments(mixture.means) + arguments(mixture.widths) + boundArguments
+                   + arguments(uniforms) + arguments(out) + [.int(shape.rows), .int(shape.cols), .int(rows)])
+    }
+
+    public func sampleCategorical(logits: MatrixView, uniforms: MatrixView, into out: MatrixView) throws {
+        precondition(uniforms.rows == logits.rows && uniforms.batch == logits.batch && uniforms.cols == 1, "sampleCategorical: uniforms must be [batch, N, 1]")
+        precondition(out.rows == logits.rows && out.batch == logits.batch && out.cols == 1, "sampleCategorical: out must be [batch, N, 1]")
+        let rows = logits.batch * logits.rows
+        try launch("sample_categorical", global: [rows],
+                   arguments(logits) + arguments(uniforms) + arguments(out) + [.int(logits.rows), .int(logits.cols), .int(rows)])
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct GMMGPU: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gmm-gpu",
+        abstract: "Conditional density models p(x|θ) from simulated events (Menary & Price 2022), on CPU or GPU.",
+        subcommands: [DevicesCommand.self, CheckCommand.self]
+    )
+}

@@ -1,2 +1,0 @@
-import GMMCompute
-print(kernelBytes())
