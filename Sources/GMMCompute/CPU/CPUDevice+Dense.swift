@@ -17,6 +17,26 @@ extension CPUDevice {
         }
     }
 
+    /// Multiplies only the active blocks: no work is spent on padding.
+    public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
+                     beta: Float, c: MatrixView, sizes: [GemmSize]) throws {
+        precondition(sizes.count == c.batch, "gemm: one size per batch item")
+        let (pa, pb, pc) = (a.cpuBase, b.cpuBase, c.cpuBase)
+        for (i, size) in sizes.enumerated() {
+            precondition(size.m <= c.rows && size.n <= c.cols && size.k <= (transposeA ? a.rows : a.cols)
+                         && size.k <= (transposeB ? b.cols : b.rows), "gemm: active block exceeds the operands")
+            if size.k == 0 {
+                // An empty inner dimension: c = beta c on the active block.
+                let ci = pc + i * c.batchStride
+                for r in 0..<size.m { for j in 0..<size.n { ci[r * c.rowStride + j] = beta == 0 ? 0 : beta * ci[r * c.rowStride + j] } }
+                continue
+            }
+            OpenBLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: size.m, n: size.n, k: size.k, alpha: alpha,
+                           a: pa + i * a.batchStride, lda: a.rowStride, b: pb + i * b.batchStride, ldb: b.rowStride,
+                           beta: beta, c: pc + i * c.batchStride, ldc: c.rowStride)
+        }
+    }
+
     public func addBias(_ y: MatrixView, bias: MatrixView, activation: Activation) throws {
         precondition(bias.cols == y.cols && (bias.batch == y.batch || bias.batchStride == 0), "addBias: bias shape")
         let (py, pbias, slope) = (y.cpuBase, bias.cpuBase, activation.negativeSlope)

@@ -88,6 +88,40 @@ public struct DeviceComparison {
             try dev.columnSums(dyv, into: MatrixView(bdb, rows: 1, cols: kOut, batch: d), beta: 0)
             return try dev.read(bdx) + dev.read(bdw) + dev.read(bdb)
         })
+        // Variable-size batched product on zero-padded operands (the stacked networks' layout).
+        let sizes = (0..<d).map { GemmSize(m: n, n: kOut - 7 * ($0 % 3), k: kIn - 5 * ($0 % 4)) }
+        var padded = x
+        var paddedW = w
+        for (b, size) in sizes.enumerated() {
+            for r in 0..<n { for c in size.k..<kIn { padded[(b * n + r) * kIn + c] = 0 } }
+            for r in 0..<kIn { for c in 0..<kOut where r >= size.k || c >= size.n { paddedW[(b * kIn + r) * kOut + c] = 0 } }
+        }
+        results.append(try compare("variable-size batched gemm", rtol: 1e-4, atol: 1e-4) { dev in
+            let out = try dev.makeBuffer(count: d * n * kOut)
+            try dev.gemm(transposeA: false, transposeB: false, alpha: 1, a: MatrixView(try dev.makeBuffer(padded), rows: n, cols: kIn, batch: d),
+                         b: MatrixView(try dev.makeBuffer(paddedW), rows: kIn, cols: kOut, batch: d), beta: 0,
+                         c: MatrixView(out, rows: n, cols: kOut, batch: d), sizes: sizes)
+            return try dev.read(out)
+        })
+        let rawHead = rng.floats(d * n * 3 * g, in: -30...30)
+        let headGradients = rng.floats(3 * d * n * g, in: -1...1)
+        let offsets = (0..<(d * g)).map { Float($0 % g) - 9.5 }
+        let baseWidths = (0..<d).map { 0.1 + Float($0) / 10 }
+        results.append(try compare("mixture head + backward", rtol: 1e-5, atol: 1e-6) { dev in
+            let head = MixtureHead(amplitudeScale: 0.01, meanScale: 0.02, widthScale: 0.03, epsilon: 1e-4,
+                                   meanOffsets: MatrixView(try dev.makeBuffer(offsets), rows: 1, cols: g, batch: d),
+                                   baseWidths: MatrixView(try dev.makeBuffer(baseWidths), rows: 1, cols: 1, batch: d))
+            let views = { (buffer: DeviceBuffer) in
+                MixtureViews(logits: MatrixView(buffer, rows: n, cols: g, batch: d),
+                             means: MatrixView(buffer, offset: d * n * g, rows: n, cols: g, batch: d),
+                             widths: MatrixView(buffer, offset: 2 * d * n * g, rows: n, cols: g, batch: d))
+            }
+            let (outputs, gradientsIn, rawGradient) = (try dev.makeBuffer(count: 3 * d * n * g), try dev.makeBuffer(headGradients), try dev.makeBuffer(count: d * n * 3 * g))
+            try dev.mixtureHead(MatrixView(try dev.makeBuffer(rawHead), rows: n, cols: 3 * g, batch: d), head: head, into: views(outputs))
+            try dev.mixtureHeadBackward(gradient: views(gradientsIn), widths: views(outputs).widths, head: head,
+                                        into: MatrixView(rawGradient, rows: n, cols: 3 * g, batch: d))
+            return try dev.read(outputs) + dev.read(rawGradient)
+        })
         for log in [false, true] {
             let logits = rng.floats(d * n * g, in: -6...6)
             results.append(try compare(log ? "log-softmax + backward" : "softmax + backward", rtol: 1e-4, atol: 1e-5) { dev in

@@ -33,6 +33,13 @@ public protocol Device: AnyObject {
 
     // MARK: Dense layers
 
+    /// Variable-size batched matrix product: like ``gemm(transposeA:transposeB:alpha:a:b:beta:c:)``
+    /// but item i multiplies only the leading `sizes[i]` blocks (op(a) [m_i, k_i], op(b)
+    /// [k_i, n_i], c [m_i, n_i]) of the padded operands. Elements of `a` and `b` outside the
+    /// active blocks must be zero; elements of `c` outside them are either left alone or set to
+    /// the product of the zero padding (a device may run the padded product when that is faster).
+    func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
+              beta: Float, c: MatrixView, sizes: [GemmSize]) throws
     /// Batched matrix product `c = alpha * op(a) * op(b) + beta * c`, where op transposes when
     /// asked: op(a) is [m, k], op(b) is [k, n] and c is [m, n] in each of the `c.batch` matrices.
     /// `a` or `b` may be shared across the batch (`batchStride` 0).
@@ -54,6 +61,18 @@ public protocol Device: AnyObject {
     /// The input gradient of ``softmax(_:into:log:)`` from its output `y` and output gradient
     /// `dy`: `dx = y ⊙ (dy − Σ dy ⊙ y)` (softmax) or `dx = dy − exp(y) Σ dy` (log-softmax).
     func softmaxBackward(output y: MatrixView, gradient dy: MatrixView, into dx: MatrixView, log: Bool) throws
+
+    // MARK: Mixture parameters
+
+    /// The paper's output transform of a mixture network (Figure 3): from the raw outputs of the
+    /// three channels, `raw = [a_f | a_μ | a_σ]` ([batch, N, 3G]), writes
+    /// `logits = s_f a_f`, `μ_g = m_g + s_μ a_μ,g` and `σ_g = ε + σ₀ exp(s_σ a_σ,g)` into `into`
+    /// (each [batch, N, G]); `m` is ``MixtureHead/meanOffsets`` ([batch, 1, G]) and `σ₀`
+    /// ``MixtureHead/baseWidths`` ([batch, 1, 1]).
+    func mixtureHead(_ raw: MatrixView, head: MixtureHead, into mixture: MixtureViews) throws
+    /// The backward pass of ``mixtureHead(_:head:into:)``: from the gradients with respect to
+    /// logits, μ and σ (`gradient`) and the forward output σ (`widths`), writes ∂/∂raw.
+    func mixtureHeadBackward(gradient: MixtureViews, widths: MatrixView, head: MixtureHead, into rawGradient: MatrixView) throws
 
     // MARK: Likelihoods
 
@@ -110,6 +129,26 @@ public protocol Device: AnyObject {
     func sampleCategorical(logits: MatrixView, uniforms: MatrixView, into out: MatrixView) throws
 }
 
+/// The active block of one item of a variable-size batched product: op(a) is [m, k], op(b) [k, n].
+public struct GemmSize: Equatable, Sendable {
+    /// Rows of op(a) and c.
+    public var m: Int
+    /// Columns of op(b) and c.
+    public var n: Int
+    /// The inner dimension.
+    public var k: Int
+
+    /// An active block.
+    public init(m: Int, n: Int, k: Int) {
+        self.m = m
+        self.n = n
+        self.k = k
+    }
+
+    /// Multiply-adds ×2: the useful floating-point operations of the block.
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
+
 /// The activation function following a dense layer.
 public enum Activation: Equatable, Sendable {
     /// No activation (a linear layer).
@@ -144,6 +183,33 @@ public struct MixtureViews {
         self.logits = logits
         self.means = means
         self.widths = widths
+    }
+}
+
+/// The constants of the mixture output transform (see ``Device/mixtureHead(_:head:into:)``).
+public struct MixtureHead {
+    /// s_f: scale of the amplitude logits.
+    public var amplitudeScale: Float
+    /// s_μ: scale of the mean offsets.
+    public var meanScale: Float
+    /// s_σ: scale of the log-width offsets.
+    public var widthScale: Float
+    /// ε added to every width.
+    public var epsilon: Float
+    /// m_g: the initial means (linearly spaced over the latent interval), [batch, 1, G].
+    public var meanOffsets: MatrixView
+    /// σ₀: the initial width (f_σ units of interval/G), [batch, 1, 1].
+    public var baseWidths: MatrixView
+
+    /// Groups the transform's constants.
+    public init(amplitudeScale: Float, meanScale: Float, widthScale: Float, epsilon: Float,
+                meanOffsets: MatrixView, baseWidths: MatrixView) {
+        self.amplitudeScale = amplitudeScale
+        self.meanScale = meanScale
+        self.widthScale = widthScale
+        self.epsilon = epsilon
+        self.meanOffsets = meanOffsets
+        self.baseWidths = baseWidths
     }
 }
 

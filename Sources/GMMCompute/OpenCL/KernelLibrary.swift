@@ -11,7 +11,7 @@ public enum KernelLibrary {
     /// The kernel files in the order they are concatenated into one program (later files use
     /// helpers of earlier ones).
     public static let files: [String] = [
-        "normal.cl", "mixture.cl", "categorical.cl", "sampling.cl", "dense.cl", "softmax.cl",
+        "normal.cl", "mixture.cl", "head.cl", "categorical.cl", "sampling.cl", "dense.cl", "softmax.cl",
         "adam.cl", "reduce.cl", "elementwise.cl", "gemm.cl",
     ]
 
@@ -20,6 +20,7 @@ public enum KernelLibrary {
         switch file {
         case "normal.cl": return PackageResources.normal_cl
         case "mixture.cl": return PackageResources.mixture_cl
+        case "head.cl": return PackageResources.head_cl
         case "categorical.cl": return PackageResources.categorical_cl
         case "sampling.cl": return PackageResources.sampling_cl
         case "dense.cl": return PackageResources.dense_cl

@@ -25,6 +25,13 @@ extension OpenCLDevice {
                    + arguments(a) + arguments(b) + [.float(beta)] + arguments(c))
     }
 
+    /// Runs the padded product in one batched call: on a GPU one launch beats several small ones.
+    public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
+                     beta: Float, c: MatrixView, sizes: [GemmSize]) throws {
+        precondition(sizes.count == c.batch, "gemm: one size per batch item")
+        try gemm(transposeA: transposeA, transposeB: transposeB, alpha: alpha, a: a, b: b, beta: beta, c: c)
+    }
+
     public func addBias(_ y: MatrixView, bias: MatrixView, activation: Activation) throws {
         precondition(bias.cols == y.cols && (bias.batch == y.batch || bias.batchStride == 0), "addBias: bias shape")
         try launch("add_bias", global: [y.elementCount],
@@ -59,6 +66,30 @@ extension OpenCLDevice {
         let rows = y.batch * y.rows
         try launch("softmax_backward", global: [rows],
                    arguments(y) + arguments(dy) + arguments(dx) + [.int(y.rows), .int(y.cols), .int(rows), .int(log ? 1 : 0)])
+    }
+
+    public func mixtureHead(_ raw: MatrixView, head: MixtureHead, into mixture: MixtureViews) throws {
+        let g = mixture.logits.cols
+        precondition(raw.cols == 3 * g && raw.rows == mixture.logits.rows && raw.batch == mixture.logits.batch, "mixtureHead: raw must be [batch, N, 3G]")
+        let total = mixture.logits.elementCount
+        try launch("mixture_head", global: [total],
+                   arguments(raw) + arguments(mixture.logits) + arguments(mixture.means) + arguments(mixture.widths)
+                   + [.buffer(head.meanOffsets.buffer), .int(head.meanOffsets.offset), .int(head.meanOffsets.batchStride),
+                      .buffer(head.baseWidths.buffer), .int(head.baseWidths.offset), .int(head.baseWidths.batchStride)]
+                   + headConstants(head) + [.int(raw.rows), .int(g), .int(total)])
+    }
+
+    public func mixtureHeadBackward(gradient: MixtureViews, widths: MatrixView, head: MixtureHead, into rawGradient: MatrixView) throws {
+        let g = gradient.logits.cols
+        precondition(rawGradient.cols == 3 * g && rawGradient.rows == gradient.logits.rows, "mixtureHeadBackward: shapes")
+        let total = gradient.logits.elementCount
+        try launch("mixture_head_backward", global: [total],
+                   arguments(gradient.logits) + arguments(gradient.means) + arguments(gradient.widths) + arguments(widths)
+                   + arguments(rawGradient) + headConstants(head) + [.int(rawGradient.rows), .int(g), .int(total)])
+    }
+
+    private func headConstants(_ head: MixtureHead) -> [Argument] {
+        [.float(head.amplitudeScale), .float(head.meanScale), .float(head.widthScale), .float(head.epsilon)]
     }
 
     public func mixtureLogLikelihood(_ mixture: MixtureViews, values: MatrixView, bounds: MatrixView?,
