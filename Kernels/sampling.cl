@@ -5,11 +5,14 @@
 inline int gmm_pick_component(__global const float *l, int count, float u) {
     float lse = gmm_log_normalizer(l, count);
     float cumulative = 0.0f;
+    int last = 0;
     for (int g = 0; g < count; ++g) {
-        cumulative += exp(l[g] - lse);
-        if (u < cumulative) return g;
+        float amplitude = exp(l[g] - lse);
+        cumulative += amplitude;
+        if (amplitude > 0.0f) last = g;
+        if (u < cumulative && amplitude > 0.0f) return g;
     }
-    return count - 1;
+    return last;
 }
 
 __kernel void sample_mixture(

@@ -70,14 +70,18 @@ struct MixtureRow {
         return logP
     }
 
-    /// The component whose cumulative amplitude first exceeds `u` · total.
+    /// The component whose cumulative amplitude first exceeds `u`; if rounding leaves the
+    /// total below `u`, the last component of non-zero amplitude.
     @inline(__always) func pickComponent(_ u: Float) -> Int {
         let lse = logNormalizer()
         var cumulative: Float = 0
+        var last = 0
         for g in 0..<count {
-            cumulative += expf(logits[g] - lse)
-            if u < cumulative { return g }
+            let amplitude = expf(logits[g] - lse)
+            cumulative += amplitude
+            if amplitude > 0 { last = g }
+            if u < cumulative && amplitude > 0 { return g }
         }
-        return count - 1
+        return last
     }
 }
