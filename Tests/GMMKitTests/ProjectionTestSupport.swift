@@ -49,3 +49,9 @@ func simpson(_ a: Double, _ b: Double, intervals n: Int = 2000, _ f: (Double) ->
     for k in 1..<n { sum += f(a + Double(k) * h) * (k % 2 == 1 ? 4 : 2) }
     return sum * h / 3
 }
+
+/// Three-point Gauss–Legendre rule of `f` on [a, b] (evaluates only interior points).
+func gauss3(_ a: Double, _ b: Double, _ f: (Double) -> Double) -> Double {
+    let mid = 0.5 * (a + b), half = 0.5 * (b - a), node = sqrt(0.6)
+    return half * (5 * f(mid - half * node) + 8 * f(mid) + 5 * f(mid + half * node)) / 9
+}
