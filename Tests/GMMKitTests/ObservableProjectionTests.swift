@@ -238,6 +238,18 @@ import Testing
         #expect(text.contains("\"knots_x\"") && text.contains("\"projection_f\"") && !text.contains("\"lower_bound\""))
     }
 
+    @Test func jsonKeepsAwkwardDoublesBitExact() throws {
+        let awkward = [0.1, 1.0 / 3, 0.1 + 0.2, .pi, .leastNonzeroMagnitude, 2.2250738585072014e-308, 1.7976931348623157e308,
+                       -0.0, 123_456_789.123_456_78, 1e-7, 9_007_199_254_740_992.0.nextUp]
+        let table = ProjectionTable(
+            name: "awkward", declaredLowerBound: -1e300, declaredUpperBound: nil, projectionF: 0.1 + 0.2,
+            knotsX: awkward, knotsQ: awkward.reversed(), target: .standard)
+        let back = try JSONDecoder().decode(ProjectionTable.self, from: JSONEncoder().encode(table))
+        #expect(back.knotsX.map(\.bitPattern) == awkward.map(\.bitPattern))
+        #expect(back.knotsQ.map(\.bitPattern) == awkward.reversed().map(\.bitPattern))
+        #expect(back.projectionF.bitPattern == (0.1 + 0.2).bitPattern && back.declaredUpperBound == nil)
+    }
+
     @Test func corruptedTableIsRejected() throws {
         let p = try ObservableProjection(name: "t", values: [1, 2, 3], lowerBound: 0, upperBound: 4, f: 0.5)
         var table = p.table

@@ -31,6 +31,7 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable, Sendable
     /// A stored knot table is inconsistent.
     case invalidTable(observable: String, reason: String)
 
+    /// A one-paragraph explanation: what is wrong, where, what was expected, and how to fix it.
     public var description: String {
         switch self {
         case let .emptyData(name):
