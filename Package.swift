@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // YAML model descriptions (Config/ModelConfig+Decoding.swift); Yams imports full Foundation.
+        .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
     ],
     targets: [
         // C shims: run-time loading of OpenCL, CLBlast and OpenBLAS (dlopen), CPU feature detection.
@@ -25,7 +27,10 @@ let package = Package(
             resources: [.embedInCode("Kernels")]
         ),
         // The density model, latent projection, training, sampling, file formats and the Appendix-A toy.
-        .target(name: "GMMKit", dependencies: ["GMMCompute"]),
+        .target(
+            name: "GMMKit",
+            dependencies: ["GMMCompute", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "gmm-gpu",
             dependencies: [

@@ -1,0 +1,66 @@
+/// The external parameters θ of a model description.
+///
+/// File keys: `names` (array of unique non-empty strings, default empty) and `reference`
+/// (array of finite numbers, one per name: the θ at which the latent projection is built;
+/// required iff `names` is non-empty).
+public struct ParameterConfig: Sendable, Equatable, Codable {
+    static let keys = ["names", "reference"]
+
+    /// Parameter names, shape `[N_θ]`.
+    public var names: [String]
+    /// Reference θ, shape `[N_θ]`.
+    public var reference: [Double]
+
+    /// Creates a parameter description without validation (see ``validate(at:)``).
+    public init(names: [String] = [], reference: [Double] = []) {
+        self.names = names
+        self.reference = reference
+    }
+
+    /// N_θ, the number of parameters.
+    public var count: Int { names.count }
+
+    /// Checks the values; `path` is the section's path (normally `parameters`).
+    ///
+    /// - Throws: ``ConfigError`` for empty or duplicate names, non-finite reference values, or a
+    ///   reference whose length differs from the number of names.
+    public func validate(at path: String = "parameters") throws(ConfigError) {
+        var firstIndex: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
+            guard !name.isEmpty else {
+                throw .invalidValue(path: "\(path).names[\(i)]", expected: "a non-empty string", got: "\"\"")
+            }
+            if let first = firstIndex[name] {
+                throw .duplicateName(path: "\(path).names[\(i)]", name: name, firstPath: "\(path).names[\(first)]")
+            }
+            firstIndex[name] = i
+        }
+        guard reference.count == names.count else {
+            throw .invalidValue(
+                path: "\(path).reference",
+                expected: "\(names.count) value\(names.count == 1 ? "" : "s") (one per entry of \(path).names)",
+                got: "\(reference.count) value\(reference.count == 1 ? "" : "s")")
+        }
+        for (i, value) in reference.enumerated() where !value.isFinite {
+            throw .invalidValue(path: "\(path).reference[\(i)]", expected: "a finite number", got: StableMath.format(value))
+        }
+    }
+
+    /// Decodes and validates the section.
+    public init(from decoder: any Decoder) throws {
+        let reader = try ConfigObjectReader(decoder, known: Self.keys)
+        let names = try reader.optionalArray(
+            "names", of: String.self, expected: "an array of strings", expectedElement: "a string") ?? []
+        let reference = try reader.optionalArray(
+            "reference", of: Double.self, expected: "an array of numbers", expectedElement: "a number")
+        if reference == nil, !names.isEmpty {
+            throw ConfigError.missingKey(
+                path: reader.path("reference"),
+                expected: "an array of \(names.count) numbers (the reference θ for the projection)")
+        }
+        self.init(names: names, reference: reference ?? [])
+        try validate(at: decoder.codingPath.isEmpty ? "parameters" : configPath(decoder.codingPath))
+    }
+
+    private enum CodingKeys: String, CodingKey { case names, reference }
+}

@@ -1,0 +1,113 @@
+/// Training constants (defaults: Table 5 and the toy-model training scheme described with it).
+///
+/// File keys (all optional): `batch_size` (500), `learning_rate` (0.001), `lr_update_factor` (0.5),
+/// `lr_patience` (2), `max_epochs` (400), `early_stopping_patience` (8),
+/// `early_stopping_min_delta` (1e-6), `validation_fraction` (0.4), `seed` (0).
+public struct TrainingConfig: Sendable, Equatable, Codable {
+    static let keys = [
+        "batch_size", "learning_rate", "lr_update_factor", "lr_patience", "max_epochs",
+        "early_stopping_patience", "early_stopping_min_delta", "validation_fraction", "seed",
+    ]
+
+    /// Events per minibatch (>= 1).
+    public var batchSize: Int
+    /// Initial Adam learning rate λ_lr (> 0).
+    public var learningRate: Double
+    /// Factor applied to λ_lr when the training loss stalls, in (0, 1).
+    public var lrUpdateFactor: Double
+    /// Epochs without training-loss improvement before λ_lr is reduced (>= 1).
+    public var lrPatience: Int
+    /// Maximum number of epochs (>= 1).
+    public var maxEpochs: Int
+    /// Epochs without validation improvement before stopping (>= 1).
+    public var earlyStoppingPatience: Int
+    /// Smallest validation-loss decrease that counts as an improvement (>= 0).
+    public var earlyStoppingMinDelta: Double
+    /// Fraction of events held out for validation, in (0, 1).
+    public var validationFraction: Double
+    /// Seed for initialisation, shuffling and the validation split.
+    public var seed: UInt64
+
+    /// Creates training constants (defaults as documented on the type) without validation.
+    public init(
+        batchSize: Int = 500, learningRate: Double = 0.001, lrUpdateFactor: Double = 0.5, lrPatience: Int = 2,
+        maxEpochs: Int = 400, earlyStoppingPatience: Int = 8, earlyStoppingMinDelta: Double = 1e-6,
+        validationFraction: Double = 0.4, seed: UInt64 = 0
+    ) {
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.lrUpdateFactor = lrUpdateFactor
+        self.lrPatience = lrPatience
+        self.maxEpochs = maxEpochs
+        self.earlyStoppingPatience = earlyStoppingPatience
+        self.earlyStoppingMinDelta = earlyStoppingMinDelta
+        self.validationFraction = validationFraction
+        self.seed = seed
+    }
+
+    /// Checks the values; `path` is the section's path (normally `training`).
+    ///
+    /// - Throws: ``ConfigError`` for a value outside the range given on its property.
+    public func validate(at path: String = "training") throws(ConfigError) {
+        func atLeastOne(_ value: Int, _ key: String) throws(ConfigError) {
+            guard value >= 1 else {
+                throw .invalidValue(path: "\(path).\(key)", expected: "an integer >= 1", got: "\(value)")
+            }
+        }
+        try atLeastOne(batchSize, "batch_size")
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .invalidValue(
+                path: "\(path).learning_rate", expected: "a finite number > 0", got: StableMath.format(learningRate))
+        }
+        guard lrUpdateFactor > 0, lrUpdateFactor < 1 else {
+            throw .invalidValue(
+                path: "\(path).lr_update_factor", expected: "a number in (0, 1)", got: StableMath.format(lrUpdateFactor))
+        }
+        try atLeastOne(lrPatience, "lr_patience")
+        try atLeastOne(maxEpochs, "max_epochs")
+        try atLeastOne(earlyStoppingPatience, "early_stopping_patience")
+        guard earlyStoppingMinDelta.isFinite, earlyStoppingMinDelta >= 0 else {
+            throw .invalidValue(
+                path: "\(path).early_stopping_min_delta", expected: "a finite number >= 0",
+                got: StableMath.format(earlyStoppingMinDelta))
+        }
+        guard validationFraction > 0, validationFraction < 1 else {
+            throw .invalidValue(
+                path: "\(path).validation_fraction", expected: "a number in (0, 1)",
+                got: StableMath.format(validationFraction))
+        }
+    }
+
+    /// Decodes and validates the section; absent keys take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let r = try ConfigObjectReader(decoder, known: Self.keys)
+        let d = TrainingConfig()
+        let int = "an integer", number = "a number"
+        self.init(
+            batchSize: try r.optional("batch_size", Int.self, expected: int) ?? d.batchSize,
+            learningRate: try r.optional("learning_rate", Double.self, expected: number) ?? d.learningRate,
+            lrUpdateFactor: try r.optional("lr_update_factor", Double.self, expected: number) ?? d.lrUpdateFactor,
+            lrPatience: try r.optional("lr_patience", Int.self, expected: int) ?? d.lrPatience,
+            maxEpochs: try r.optional("max_epochs", Int.self, expected: int) ?? d.maxEpochs,
+            earlyStoppingPatience: try r.optional("early_stopping_patience", Int.self, expected: int)
+                ?? d.earlyStoppingPatience,
+            earlyStoppingMinDelta: try r.optional("early_stopping_min_delta", Double.self, expected: number)
+                ?? d.earlyStoppingMinDelta,
+            validationFraction: try r.optional("validation_fraction", Double.self, expected: number)
+                ?? d.validationFraction,
+            seed: try r.optional("seed", UInt64.self, expected: "a non-negative integer") ?? d.seed)
+        try validate(at: decoder.codingPath.isEmpty ? "training" : configPath(decoder.codingPath))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case batchSize = "batch_size"
+        case learningRate = "learning_rate"
+        case lrUpdateFactor = "lr_update_factor"
+        case lrPatience = "lr_patience"
+        case maxEpochs = "max_epochs"
+        case earlyStoppingPatience = "early_stopping_patience"
+        case earlyStoppingMinDelta = "early_stopping_min_delta"
+        case validationFraction = "validation_fraction"
+        case seed
+    }
+}

@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The latent projection h(x) = Q_u⁻¹(Q_x(x)) of one continuous observable (Section 3).
+///
+/// Q_x = (1 − f)·D_x + f·L_x is piecewise linear on a knot table (see
+/// ``init(name:values:weights:lowerBound:upperBound:f:target:maxKnots:)``), so dh/dx is
+/// Q_x'(x) / q_u(h(x)) with Q_x' piecewise constant; Q_u is the exact CDF of ``LatentTarget``.
+/// h maps the covered range [``supportLowerBound``, ``supportUpperBound``] onto the latent
+/// interval [u_min, u_max], strictly increasingly.
+///
+/// Integer observables are not projected: the model uses them as they are (identity, unit
+/// Jacobian), so no `ObservableProjection` is built for them.
+///
+/// The plain methods are unchecked and fast: out-of-range arguments are clamped to the covered
+/// range. The `checked…` variants throw ``ProjectionError`` naming the observable, the value and
+/// the interval.
+public struct ObservableProjection: Sendable, Equatable, Codable {
+    /// Fraction of the reference data range added beyond the data on an unbounded side.
+    ///
+    /// With an infinite lower (upper) bound the table starts (ends) at the smallest (largest)
+    /// reference value minus (plus) 5% of the data range (of max(1, |value|) if all values are equal).
+    public static let unboundedMarginFraction = 0.05
+
+    /// The knot tables this projection evaluates; store it to reload the projection exactly.
+    public let table: ProjectionTable
+    /// Slope of Q_x on each segment, shape `[K − 1]`, all > 0.
+    private let slopes: [Double]
+
+    /// Name of the observable.
+    public var name: String { table.name }
+    /// Declared lower bound (−∞ when unbounded).
+    public var lowerBound: Double { table.declaredLowerBound ?? -.infinity }
+    /// Declared upper bound (+∞ when unbounded).
+    public var upperBound: Double { table.declaredUpperBound ?? .infinity }
+    /// Lower end of the range covered by the table (maps to u_min).
+    public var supportLowerBound: Double { table.knotsX[0] }
+    /// Upper end of the range covered by the table (maps to u_max).
+    public var supportUpperBound: Double { table.knotsX[table.knotsX.count - 1] }
+    /// The latent target.
+    public var target: LatentTarget { table.target }
+
+    /// Rebuilds a projection from a stored table, validating it.
+    ///
+    /// - Throws: ``ProjectionError/invalidTable(observable:reason:)`` unless there are at least
+    ///   two knots, `knotsX` and `knotsQ` have equal lengths, are finite and strictly increasing,
+    ///   `knotsQ` runs from exactly 0 to exactly 1, the knots lie in the declared interval, and f is in [0, 1].
+    public init(table: ProjectionTable) throws(ProjectionError) {
+        let name = table.name
+        let xs = table.knotsX
+        let qs = table.knotsQ
+        guard xs.count >= 2 else {
+            throw .invalidTable(observable: name, reason: "expected at least 2 knots, got \(xs.count)")
+        }
+        guard qs.count == xs.count else {
+            throw .invalidTable(observable: name, reason: "knots_x has \(xs.count) entries but knots_q has \(qs.count)")
+        }
+        guard table.projectionF >= 0, table.projectionF <= 1 else {
+            throw .invalidProjectionF(observable: name, f: table.projectionF)
+        }
+        guard qs[0] == 0, qs[qs.count - 1] == 1 else {
+            throw .invalidTable(
+                observable: name, reason: "knots_q must start at 0 and end at 1, got \(qs[0]) and \(qs[qs.count - 1])")
+        }
+        let lower = table.declaredLowerBound ?? -.infinity
+        let upper = table.declaredUpperBound ?? .infinity
+        guard lower < upper else { throw .invalidInterval(observable: name, lower: lower, upper: upper) }
+        guard xs[0] >= lower, xs[xs.count - 1] <= upper else {
+            throw .invalidTable(
+                observable: name,
+                reason: "knots span [\(xs[0]), \(xs[xs.count - 1])], outside the interval \(StableMath.formatInterval(lower, upper))")
+        }
+        var slopes = [Double]()
+        slopes.reserveCapacity(xs.count - 1)
+        for j in 0..<(xs.count - 1) {
+            guard xs[j].isFinite, xs[j + 1].isFinite, xs[j + 1] > xs[j] else {
+                throw .invalidTable(observable: name, reason: "knots_x must be finite and strictly increasing (at index \(j + 1))")
+            }
+            guard qs[j + 1] > qs[j] else {
+                throw .invalidTable(observable: name, reason: "knots_q must be strictly increasing (at index \(j + 1))")
+            }
+            let slope = (qs[j + 1] - qs[j]) / (xs[j + 1] - xs[j])
+            guard slope > 0, slope.isFinite else {
+                throw .invalidTable(observable: name, reason: "segment \(j) has a non-finite or zero slope")
+            }
+            slopes.append(slope)
+        }
+        self.table = table
+        self.slopes = slopes
+    }
+
+    // MARK: Unchecked evaluation
+
+    /// Q_x(x), the data-space response curve in [0, 1]; x is clamped to the covered range.
+    public func responseCDF(_ x: Double) -> Double {
+        tails(x).lower
+    }
+
+    /// h(x) = Q_u⁻¹(Q_x(x)); x is clamped to the covered range (NaN stays NaN).
+    public func toLatent(_ x: Double) -> Double {
+        let t = tails(x)
+        return table.target.quantile(lower: t.lower, upper: t.upper)
+    }
+
+    /// h⁻¹(u) = Q_x⁻¹(Q_u(u)), the exact inverse of ``toLatent(_:)``; u is clamped to [u_min, u_max].
+    public func fromLatent(_ u: Double) -> Double {
+        if u.isNaN { return .nan }
+        let xs = table.knotsX
+        let qs = table.knotsQ
+        let lower = table.target.cdf(u)
+        if lower <= 0.5 {
+            let j = segment(containing: lower, in: qs)
+            let x = xs[j] + (lower - qs[j]) / slopes[j]
+            return min(max(x, xs[j]), xs[j + 1])
+        }
+        // Work from the upper end so that a small 1 − Q keeps its precision.
+        let upper = table.target.survival(u)
+        let j = segment(containing: 1 - upper, in: qs)
+        let x = xs[j + 1] - (upper - (1 - qs[j + 1])) / slopes[j]
+        return min(max(x, xs[j]), xs[j + 1])
+    }
+
+    /// log |dh/dx| = log Q_x'(x) − log q_u(h(x)); x is clamped to the covered range.
+    ///
+    /// Q_x' is the slope of the segment containing x (the right-hand segment at a knot).
+    public func logAbsJacobian(_ x: Double) -> Double {
+        if x.isNaN { return .nan }
+        let j = segment(containing: x, in: table.knotsX)
+        return log(slopes[j]) - table.target.logDensity(toLatent(x))
+    }
+
+    // MARK: Helpers
+
+    /// (Q_x(x), 1 − Q_x(x)), each computed from its own end of the segment for precision.
+    private func tails(_ x: Double) -> (lower: Double, upper: Double) {
+        if x.isNaN { return (.nan, .nan) }
+        let xs = table.knotsX
+        let qs = table.knotsQ
+        let xc = min(max(x, xs[0]), xs[xs.count - 1])
+        let j = segment(containing: xc, in: xs)
+        let lower = min(qs[j] + (xc - xs[j]) * slopes[j], qs[j + 1])
+        let upper = min((1 - qs[j + 1]) + (xs[j + 1] - xc) * slopes[j], 1 - qs[j])
+        return (lower, upper)
+    }
+
+    /// Index j in 0..<(count − 1) of the segment with knots[j] <= value < knots[j + 1]
+    /// (the last segment for value >= the last knot, the first for value < the first).
+    private func segment(containing value: Double, in knots: [Double]) -> Int {
+        var lo = 0
+        var hi = knots.count - 1
+        // Invariant: answer in [lo, hi - 1].
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if knots[mid] <= value { lo = mid } else { hi = mid }
+        }
+        return lo
+    }
+
+    // MARK: Codable
+
+    /// Decodes a ``ProjectionTable`` and validates it with ``init(table:)``.
+    public init(from decoder: any Decoder) throws {
+        try self.init(table: ProjectionTable(from: decoder))
+    }
+
+    /// Encodes the ``table``.
+    public func encode(to encoder: any Encoder) throws {
+        try table.encode(to: encoder)
+    }
+}

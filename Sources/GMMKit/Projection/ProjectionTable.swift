@@ -1,0 +1,50 @@
+/// The serialisable form of an ``ObservableProjection``: its piecewise-linear response curve
+/// Q_x as knot tables plus everything needed to rebuild the projection exactly.
+///
+/// All numbers are stored as `Double`; `JSONEncoder` writes the shortest representation that
+/// round-trips, so a JSON round trip reproduces every value bit for bit. Infinite declared
+/// bounds are stored as absent keys (`nil`) because JSON has no infinity.
+///
+/// Keys: `name`, `lower_bound`, `upper_bound` (absent = unbounded), `projection_f`,
+/// `knots_x` `[K]`, `knots_q` `[K]`, `target` (``LatentTarget``).
+public struct ProjectionTable: Sendable, Equatable, Codable {
+    /// Name of the observable, used in error messages.
+    public var name: String
+    /// Declared lower bound of the observable; `nil` when unbounded below.
+    public var declaredLowerBound: Double?
+    /// Declared upper bound of the observable; `nil` when unbounded above.
+    public var declaredUpperBound: Double?
+    /// The projection constant f of Q_x = (1 − f)·D_x + f·L_x.
+    public var projectionF: Double
+    /// Knot positions in data space, strictly increasing, shape `[K]` (K >= 2).
+    /// `knotsX.first` and `knotsX.last` are the ends of the range the projection covers.
+    public var knotsX: [Double]
+    /// Q_x at the knots, strictly increasing from exactly 0 to exactly 1, shape `[K]`.
+    public var knotsQ: [Double]
+    /// The latent target whose CDF Q_u is inverted: h(x) = Q_u⁻¹(Q_x(x)).
+    public var target: LatentTarget
+
+    /// Creates a table without validating it; ``ObservableProjection/init(table:)`` validates.
+    public init(
+        name: String, declaredLowerBound: Double?, declaredUpperBound: Double?, projectionF: Double,
+        knotsX: [Double], knotsQ: [Double], target: LatentTarget
+    ) {
+        self.name = name
+        self.declaredLowerBound = declaredLowerBound
+        self.declaredUpperBound = declaredUpperBound
+        self.projectionF = projectionF
+        self.knotsX = knotsX
+        self.knotsQ = knotsQ
+        self.target = target
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name
+        case declaredLowerBound = "lower_bound"
+        case declaredUpperBound = "upper_bound"
+        case projectionF = "projection_f"
+        case knotsX = "knots_x"
+        case knotsQ = "knots_q"
+        case target
+    }
+}
