@@ -1,0 +1,62 @@
+import GMMCompute
+
+/// How a ``ModelConfig``'s networks are laid out: a stack of mixture networks for the
+/// continuous observables and a stack of categorical networks for the integer ones, sharing
+/// one flat parameter buffer.
+struct ModelLayout {
+    /// Observable indices of the continuous networks, in order.
+    let continuousIndices: [Int]
+    /// Observable indices of the categorical networks, in order.
+    let integerIndices: [Int]
+    /// The mixture networks (nil when there is no continuous observable).
+    let continuous: NetworkStack?
+    /// The categorical networks (nil when there is no integer observable).
+    let categorical: NetworkStack?
+    /// Scaled-θ input width (at least 1).
+    let thetaWidth: Int
+    /// Total floats in the flat parameter buffer (padding included).
+    let parameterCount: Int
+
+    init(config: ModelConfig) {
+        let network = config.network
+        let d = config.observables.count
+        thetaWidth = max(1, config.parameters.count)
+        continuousIndices = config.observables.indices.filter { config.observables[$0].kind == .continuous }
+        integerIndices = config.observables.indices.filter { config.observables[$0].kind == .integer }
+        var offset = 0
+        if continuousIndices.isEmpty {
+            continuous = nil
+        } else {
+            let widths = continuousIndices.map { config.network.layerWidths(observableIndex: $0, parameterCount: config.parameters.count) }
+            let g = network.nGaussians
+            let channel = [Array(repeating: network.d * g, count: widths.count), Array(repeating: g, count: widths.count)]
+            let spec = NetworkStackSpec(
+                thetaWidth: thetaWidth, observableCount: d, precedingCounts: continuousIndices,
+                n1: widths[0].thetaBranch, n2: widths.map(\.latentBranch),
+                trunk: Array(repeating: widths.map(\.hidden), count: network.c),
+                channels: [channel, channel, channel], channelNames: ["head_f", "head_mu", "head_sigma"])
+            let stack = NetworkStack(spec: spec, parameterOffset: offset)
+            offset = stack.parameterEnd
+            continuous = stack
+        }
+        if integerIndices.isEmpty {
+            categorical = nil
+        } else {
+            let widths = integerIndices.compactMap { config.categoricalLayerWidths(forObservable: $0) }
+            let spec = NetworkStackSpec(
+                thetaWidth: thetaWidth, observableCount: d, precedingCounts: integerIndices,
+                n1: widths[0].thetaBranch, n2: widths.map(\.latentBranch),
+                trunk: network.categoricalHidden.enumerated().map { l, _ in widths.map { $0.hidden[l] } },
+                channels: [[widths.map(\.categories)]], channelNames: ["categories"])
+            let stack = NetworkStack(spec: spec, parameterOffset: offset)
+            offset = stack.parameterEnd
+            categorical = stack
+        }
+        parameterCount = offset
+    }
+
+    /// Useful forward FLOPs per event over all networks.
+    var forwardFlopsPerEvent: Double {
+        (continuous?.forwardFlopsPerEvent ?? 0) + (categorical?.forwardFlopsPerEvent ?? 0)
+    }
+}
