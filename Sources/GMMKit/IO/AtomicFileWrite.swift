@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+import FoundationEssentials
+
+/// Writes `bytes` to `path` atomically: readers see either the old file or the complete new
+/// one, never a half-written file.
+///
+/// The bytes go to a temporary file in the same directory (`.<name>.tmp.XXXXXX`), which is
+/// flushed to disk with `fsync` and then renamed over `path` with `rename(2)`. On any failure
+/// the temporary file is removed and `path` is left as it was. The new file has mode 0644.
+///
+/// - Throws: `FileIOError` naming the failed operation.
+public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
+    try writeFileAtomically(to: path) { writer in
+        try bytes.withUnsafeBytes { try writer.write($0) }
+    }
+}
+
+/// Writes `data` to `path` atomically; see `writeFileAtomically(_:to:)` for `[UInt8]`.
+///
+/// - Throws: `FileIOError` naming the failed operation.
+public func writeFileAtomically(_ data: Data, to path: String) throws {
+    try writeFileAtomically(to: path) { writer in
+        try data.withUnsafeBytes { try writer.write($0) }
+    }
+}
+
+/// Writes a file atomically piece by piece: `body` receives a writer for the temporary file,
+/// which replaces `path` only after `body` returns without throwing and the data is on disk.
+///
+/// - Parameters:
+///   - path: the destination file.
+///   - body: writes the contents with `AtomicFileWriter.write(_:)`.
+/// - Throws: `FileIOError`, or whatever `body` throws (the destination is then untouched).
+public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter) throws -> Void) throws {
+    let (directory, name) = splitPath(path)
+    var template = Array("\(directory)/.\(name).tmp.XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+        guard let base = buffer.baseAddress else { return -1 }
+        return mkstemp(base)
+    }
+    guard fd >= 0 else {
+        throw FileIOError(operation: "create a temporary file for", path: path, code: errno)
+    }
+    let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    var writer = AtomicFileWriter(descriptor: fd, path: temporaryPath)
+    do {
+        try body(&writer)
+        guard fchmod(fd, 0o644) == 0 else { throw FileIOError(operation: "set the mode of", path: temporaryPath, code: errno) }
+        guard fsync(fd) == 0 else { throw FileIOError(operation: "flush", path: temporaryPath, code: errno) }
+    } catch {
+        close(fd)
+        unlink(temporaryPath)
+        throw error
+    }
+    guard close(fd) == 0 else {
+        let code = errno
+        unlink(temporaryPath)
+        throw FileIOError(operation: "close", path: temporaryPath, code: code)
+    }
+    guard rename(temporaryPath, path) == 0 else {
+        let code = errno
+        unlink(temporaryPath)
+        throw FileIOError(operation: "rename a temporary file onto", path: path, code: code)
+    }
+    // Make the rename itself durable; a failure here leaves a complete file, so it is ignored.
+    let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if directoryDescriptor >= 0 {
+        _ = fsync(directoryDescriptor)
+        close(directoryDescriptor)
+    }
+}
+
+/// The writer handed to the body of `writeFileAtomically(to:_:)`.
+public struct AtomicFileWriter {
+    private let descriptor: Int32
+    private let path: String
+
+    fileprivate init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    /// Appends `bytes` to the temporary file, retrying partial writes.
+    /// - Throws: `FileIOError` when the system refuses the write (e.g. the disk is full).
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = systemWrite(descriptor, base + offset, min(bytes.count - offset, 1 << 30))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIOError(operation: "write", path: path, code: errno)
+            }
+            offset += n
+        }
+    }
+
+    /// Appends `bytes` to the temporary file.
+    public mutating func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+}
+
+/// The C library's `write(2)` (the writer's method shadows the name).
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}
+
+/// Splits "dir/name" into ("dir", "name"); a bare name lives in ".".
+private func splitPath(_ path: String) -> (directory: String, name: String) {
+    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+    let directory = String(path[..<slash])
+    return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+}

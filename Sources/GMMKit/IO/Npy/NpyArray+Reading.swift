@@ -1,0 +1,98 @@
+extension NpyArray {
+    /// Reads a NumPy `.npy` file.
+    ///
+    /// Accepts format versions 1.0, 2.0 and 3.0, C order, and the element types '<f4'
+    /// (held as float32), '<f8' (float64), '<i4' and '<i8' (both converted to float64). The
+    /// data are read in one bulk copy straight into the result.
+    ///
+    /// - Parameter path: the file to read.
+    /// - Throws: `NpyError` for a file that is not a valid npy file of a supported type (bad
+    ///   magic, truncated header, unparsable header, Fortran order, unsupported dtype, data
+    ///   shorter or longer than the shape says); `FileIOError` when the file cannot be read.
+    public init(contentsOfFile path: String) throws {
+        let file = try ReadableFile(path: path)
+        let magicAndVersion = try file.readBytes(8)
+        let magic = NpyHeader.magic
+        guard Array(magicAndVersion.prefix(magic.count)) == Array(magic.prefix(magicAndVersion.count)) else {
+            throw NpyError.badMagic(path: path, got: Array(magicAndVersion.prefix(magic.count)))
+        }
+        guard magicAndVersion.count == 8 else {
+            throw NpyError.truncatedHeader(path: path, expectedBytes: 10, gotBytes: magicAndVersion.count)
+        }
+        let major = magicAndVersion[6], minor = magicAndVersion[7]
+        let lengthBytes: Int
+        switch (major, minor) {
+        case (1, 0): lengthBytes = 2
+        case (2, 0), (3, 0): lengthBytes = 4
+        default: throw NpyError.unsupportedVersion(path: path, major: major, minor: minor)
+        }
+        let lengthField = try file.readBytes(lengthBytes)
+        guard lengthField.count == lengthBytes else {
+            throw NpyError.truncatedHeader(path: path, expectedBytes: 8 + lengthBytes, gotBytes: 8 + lengthField.count)
+        }
+        let headerLength = lengthField.enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let dataStart = 8 + lengthBytes + headerLength
+        guard dataStart <= file.size else {
+            throw NpyError.truncatedHeader(path: path, expectedBytes: dataStart, gotBytes: file.size)
+        }
+        let headerText = try file.readBytes(headerLength)
+        guard headerText.count == headerLength else {
+            throw NpyError.truncatedHeader(path: path, expectedBytes: dataStart, gotBytes: 8 + lengthBytes + headerText.count)
+        }
+        let header: NpyHeader
+        do {
+            header = try NpyHeader.parse(headerText)
+        } catch {
+            throw NpyError.invalidHeader(path: path, reason: error.reason)
+        }
+        guard !header.fortranOrder else { throw NpyError.fortranOrder(path: path) }
+        guard let dtype = NpyDType(rawValue: header.descr) else {
+            throw NpyError.unsupportedDType(path: path, got: "'\(header.descr)'")
+        }
+        guard let count = elementCount(of: header.shape),
+              case let (expectedBytes, overflow) = count.multipliedReportingOverflow(by: dtype.size), !overflow
+        else {
+            throw NpyError.invalidHeader(path: path, reason: "expected a shape whose size fits in memory, got \(header.shape)")
+        }
+        let availableBytes = file.size - dataStart
+        if availableBytes < expectedBytes {
+            throw NpyError.truncatedData(path: path, expectedBytes: expectedBytes, gotBytes: availableBytes)
+        }
+        if availableBytes > expectedBytes {
+            throw NpyError.trailingData(path: path, expectedBytes: expectedBytes, gotBytes: availableBytes)
+        }
+        let values: NumericBuffer
+        switch dtype {
+        case .float32:
+            values = .float32(try Self.readBulk(Float.self, count: count, from: file))
+        case .float64:
+            values = .float64(try Self.readBulk(Double.self, count: count, from: file))
+        case .int32:
+            values = .float64(try Self.readBulk(Int32.self, count: count, from: file).map { Double($0) })
+        case .int64:
+            values = .float64(try Self.readBulk(Int64.self, count: count, from: file).map { Double($0) })
+        }
+        try self.init(shape: header.shape, values: values)
+    }
+
+    /// Reads `count` little-endian elements of a trivial type with one bulk copy.
+    private static func readBulk<T: BitwiseCopyable>(_ type: T.Type, count: Int, from file: ReadableFile) throws -> [T] {
+        let values = try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            let n = try file.read(into: raw)
+            guard n == raw.count else {
+                throw NpyError.truncatedData(path: file.path, expectedBytes: raw.count, gotBytes: n)
+            }
+            initialized = count
+        }
+        #if _endian(big)
+        return values.map { value in
+            var swapped = value
+            withUnsafeMutableBytes(of: &swapped) { $0.reverse() }
+            return swapped
+        }
+        #else
+        return values
+        #endif
+    }
+}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The C library's `read(2)` (the method below shadows the name).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+/// A file opened for reading; closed when the object goes away. Internal helper of the
+/// readers, which read headers piecewise and bulk data straight into typed arrays.
+final class ReadableFile {
+    /// The path it was opened with, for error messages.
+    let path: String
+    /// The file size in bytes at the time it was opened.
+    let size: Int
+    private let descriptor: Int32
+
+    /// Opens `path` for reading.
+    /// - Throws: `FileIOError` when the file cannot be opened or is not a regular file.
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileIOError(operation: "open", path: path, code: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw FileIOError(operation: "stat", path: path, code: code)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw FileIOError(operation: "read a regular file at", path: path, code: EISDIR)
+        }
+        self.path = path
+        self.size = Int(info.st_size)
+        self.descriptor = fd
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Reads up to `buffer.count` bytes at the current position, stopping early only at the
+    /// end of the file.
+    /// - Returns: the number of bytes read.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var total = 0
+        while total < buffer.count {
+            let chunk = min(buffer.count - total, 1 << 30)
+            let n = systemRead(descriptor, base + total, chunk)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIOError(operation: "read", path: path, code: errno)
+            }
+            if n == 0 { break }
+            total += n
+        }
+        return total
+    }
+
+    /// Reads up to `count` bytes at the current position (fewer only at the end of the file).
+    func readBytes(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = try bytes.withUnsafeMutableBytes { try read(into: $0) }
+        bytes.removeSubrange(n...)
+        return bytes
+    }
+}
