@@ -155,7 +155,7 @@ public struct DeviceComparison {
                 return try dev.read(logp) + dev.read(gradients.logits.buffer) + dev.read(gradients.means.buffer)
                     + dev.read(gradients.widths.buffer)
             })
-            let uniforms = (0..<(2 * d * n)).map { _ in rng.uniformOpen() }
+            let uniforms = (0..<(2 * d * n)).map { _ in rng.nextOpenUnitFloat() }
             results.append(try compare("mixture sampling" + (truncated ? " (truncated)" : ""), rtol: 1e-3, atol: 1e-3) { dev in
                 let mixture = MixtureViews(logits: MatrixView(try dev.makeBuffer(logits), rows: n, cols: g, batch: d),
                                            means: MatrixView(try dev.makeBuffer(means), rows: n, cols: g, batch: d),
@@ -170,7 +170,7 @@ public struct DeviceComparison {
         let categories = 6
         let catLogits = rng.floats(d * n * categories, in: -3...3)
         let classes = (0..<(d * n)).map { _ in Float(Int.random(in: 0..<categories, using: &rng)) }
-        let catUniforms = (0..<(d * n)).map { _ in rng.uniformOpen() }
+        let catUniforms = (0..<(d * n)).map { _ in rng.nextOpenUnitFloat() }
         results.append(try compare("categorical log-lik + sample", rtol: 1e-4, atol: 1e-5) { dev in
             let logits = MatrixView(try dev.makeBuffer(catLogits), rows: n, cols: categories, batch: d)
             let (logp, grad, drawn) = (try dev.makeBuffer(count: d * n), try dev.makeBuffer(count: d * n * categories), try dev.makeBuffer(count: d * n))

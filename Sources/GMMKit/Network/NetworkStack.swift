@@ -123,7 +123,7 @@ final class NetworkStack {
                 let limit = 10 / (3 * Float(layer.inWidths[i]).squareRoot())
                 for r in 0..<layer.inWidths[i] {
                     for c in 0..<layer.outWidths[i] {
-                        values[layer.weightOffset + (i * layer.inMax + r) * layer.outMax + c] = limit * (2 * rng.uniformOpen() - 1)
+                        values[layer.weightOffset + (i * layer.inMax + r) * layer.outMax + c] = limit * (2 * rng.nextOpenUnitFloat() - 1)
                     }
                 }
             }
