@@ -95,3 +95,17 @@ extension ModelConfig {
         }
     }
 }
+
+extension ModelConfig {
+    /// Reads a model description from a `.yaml`/`.yml` or `.json` file.
+    ///
+    /// - Throws: ``ConfigError`` naming the key of any problem, or a file error.
+    public static func load(path: String) throws -> ModelConfig {
+        let bytes = try readWholeFile(path)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lower = path.lowercased()
+        if lower.hasSuffix(".json") { return try fromJSON(text) }
+        if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return try fromYAML(text) }
+        throw ConfigError.invalidValue(path: path, expected: "a .yaml, .yml or .json file", got: "another extension")
+    }
+}

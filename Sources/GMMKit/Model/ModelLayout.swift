@@ -59,4 +59,17 @@ struct ModelLayout {
     var forwardFlopsPerEvent: Double {
         (continuous?.forwardFlopsPerEvent ?? 0) + (categorical?.forwardFlopsPerEvent ?? 0)
     }
+
+    /// A zero parameter vector of this layout with the fixed padding values set: categories
+    /// beyond a categorical network's own count get a logit bias of −1e30 (probability zero).
+    func initialPadding() -> [Float] {
+        var values = [Float](repeating: 0, count: parameterCount)
+        if let categorical {
+            let output = categorical.layers[categorical.layers.count - 1]
+            for (i, k) in output.outWidths.enumerated() where k < output.outMax {
+                for c in k..<output.outMax { values[output.biasOffset + i * output.outMax + c] = -1e30 }
+            }
+        }
+        return values
+    }
 }

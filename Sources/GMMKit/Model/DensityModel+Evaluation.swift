@@ -1,0 +1,169 @@
+import GMMCompute
+
+extension DensityModel {
+    /// Events evaluated per device pass: bounds device memory (at the Table-5 sizes about
+    /// 100 MB per 65k events) whatever the number of events.
+    public static let evaluationChunk = 65_536
+
+    /// Encodes latent values u [n, d] (integer observables as values), θ [n, p] and weights for
+    /// the networks: scaled inputs, θ, and per-network targets [s, n].
+    func encode(latent u: [Double], theta: [Double], weights: [Double]?, count n: Int) -> EncodedEvents {
+        let d = observableCount, p = parameterCount
+        let layout = ModelLayout(config: config)
+        let tw = layout.thetaWidth
+        var thetaScaled = [Float](repeating: 0, count: n * tw)
+        if p > 0 {
+            for r in 0..<n { for j in 0..<p { thetaScaled[r * tw + j] = Float(parameterScaling[j](theta[r * p + j])) } }
+        }
+        let inputScaling = inputScalings
+        var inputs = [Float](repeating: 0, count: n * d)
+        for r in 0..<n { for i in 0..<d { inputs[r * d + i] = Float(inputScaling[i](u[r * d + i])) } }
+        var continuous = [Float](repeating: 0, count: layout.continuousIndices.count * n)
+        for (j, i) in layout.continuousIndices.enumerated() { for r in 0..<n { continuous[j * n + r] = Float(u[r * d + i]) } }
+        var integer = [Float](repeating: 0, count: layout.integerIndices.count * n)
+        for (j, i) in layout.integerIndices.enumerated() {
+            let lower = config.observables[i].interval.lower
+            for r in 0..<n { integer[j * n + r] = Float(u[r * d + i] - lower) }
+        }
+        return EncodedEvents(theta: thetaScaled, inputs: inputs, continuousTargets: continuous, integerTargets: integer,
+                             weights: weights.map { $0.map(Float.init) } ?? [], count: n)
+    }
+
+    /// The map of each observable's network input onto [-2, 2]: the latent interval for
+    /// continuous observables, the value interval for integer ones.
+    var inputScalings: [AffineScaling] {
+        config.observables.map { observable in
+            observable.kind == .continuous
+                ? AffineScaling(mapping: config.latent.interval.lower, config.latent.interval.upper)
+                : AffineScaling(mapping: observable.interval.lower, observable.interval.upper)
+        }
+    }
+
+    /// θ per event, [n, p], from either one θ ([p], used for every event) or one per event.
+    func expandTheta(_ theta: [Double], count n: Int) throws -> [Double] {
+        let p = parameterCount
+        if theta.count == n * p { return theta }
+        if theta.count == p { return (0..<n).flatMap { _ in theta } }
+        throw ModelError.shapeMismatch(field: "theta", expected: "[\(p)] or [\(n), \(p)] values", got: "\(theta.count) values")
+    }
+
+    /// log p(u|θ) per event in the latent space, [N]: `u` is [N, d] (latent values for
+    /// continuous observables, values for integer ones), `theta` is [p] or [N, p].
+    public func logProbLatent(_ u: [Double], theta: [Double], device: Device) throws -> [Double] {
+        var result = [Double]()
+        try evaluateChunks(u, theta: theta, device: device) { evaluator, rows in
+            result.append(contentsOf: try evaluator.eventLogProbabilities(rows: rows).map(Double.init))
+        }
+        return result
+    }
+
+    /// The autoregressive factors log p_i(u_i | u_<i, θ) per event, [N, d].
+    func logProbLatentFactors(_ u: [Double], theta: [Double], device: Device) throws -> [Double] {
+        let d = observableCount
+        let layout = ModelLayout(config: config)
+        var result = [Double]()
+        try evaluateChunks(u, theta: theta, device: device) { evaluator, rows in
+            var block = [Double](repeating: 0, count: rows * d)
+            for (buffer, indices) in [(evaluator.continuousLogProb, layout.continuousIndices), (evaluator.integerLogProb, layout.integerIndices)] {
+                guard let buffer else { continue }
+                let values = try evaluator.device.read(buffer)
+                for (j, i) in indices.enumerated() { for r in 0..<rows { block[r * d + i] = Double(values[j * evaluator.capacity + r]) } }
+            }
+            result.append(contentsOf: block)
+        }
+        return result
+    }
+
+    /// Evaluates the networks on `u` in chunks, calling `collect` after each.
+    private func evaluateChunks(_ u: [Double], theta: [Double], device: Device,
+                                _ collect: (ModelEvaluator, Int) throws -> Void) throws {
+        guard isPrepared else { throw ModelError.notFitted }
+        guard u.count % observableCount == 0 else {
+            throw ModelError.shapeMismatch(field: "u", expected: "[N, \(observableCount)]", got: "\(u.count) values")
+        }
+        let n = u.count / observableCount
+        let lo = config.latent.interval.lower, hi = config.latent.interval.upper
+        for (i, observable) in config.observables.enumerated() {
+            for r in 0..<n {
+                let v = u[r * observableCount + i]
+                if observable.kind == .continuous, !(v >= lo && v <= hi) {
+                    if !v.isFinite { throw ModelError.nonFinite(field: "u", row: r, column: i, value: v) }
+                    throw ModelError.outsideInterval(observable: "\(observable.name) (latent)", row: r, value: v, lower: lo, upper: hi)
+                }
+            }
+        }
+        if observableCount > 0 { try validateIntegerObservables(u, count: n) }
+        let fullTheta = try expandTheta(theta, count: n)
+        if let bad = fullTheta.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.nonFinite(field: "theta", row: bad / max(1, parameterCount), column: bad % max(1, parameterCount), value: fullTheta[bad])
+        }
+        if n == 0 { return }
+        let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(n, Self.evaluationChunk), training: false)
+        let buffers = try ChunkBuffers(evaluator: evaluator)
+        var start = 0
+        while start < n {
+            let end = min(n, start + evaluator.capacity)
+            let rows = end - start
+            let encoded = encode(latent: Array(u[(start * observableCount)..<(end * observableCount)]),
+                                 theta: Array(fullTheta[(start * parameterCount)..<(end * parameterCount)]), weights: nil, count: rows)
+            try evaluator.evaluate(try buffers.upload(encoded, model: self))
+            try collect(evaluator, rows)
+            start = end
+        }
+    }
+
+    /// log p(x|θ) per event in the data space (the latent density times the projection's
+    /// Jacobian), [N]: `x` is [N, d], `theta` is [p] or [N, p].
+    ///
+    /// - Throws: ``ModelError`` for a shape mismatch, a non-finite value, a value outside its
+    ///   observable's interval or a non-integer value of an integer observable.
+    public func logProb(_ x: [Double], theta: [Double], device: Device) throws -> [Double] {
+        let u = try toLatent(x)
+        let latent = try logProbLatent(u, theta: theta, device: device)
+        let jacobian = try logAbsJacobian(x)
+        return zip(latent, jacobian).map { $0 + $1 }
+    }
+}
+
+/// Device buffers for one chunk of events of an evaluator's capacity.
+struct ChunkBuffers {
+    let evaluator: ModelEvaluator
+    let theta: DeviceBuffer
+    let inputs: DeviceBuffer
+    let continuousTargets: DeviceBuffer?
+    let integerTargets: DeviceBuffer?
+
+    init(evaluator: ModelEvaluator) throws {
+        self.evaluator = evaluator
+        let device = evaluator.device, capacity = evaluator.capacity, layout = evaluator.layout
+        theta = try device.makeBuffer(count: capacity * layout.thetaWidth)
+        inputs = try device.makeBuffer(count: capacity * evaluator.config.observables.count)
+        continuousTargets = layout.continuousIndices.isEmpty ? nil : try device.makeBuffer(count: layout.continuousIndices.count * capacity)
+        integerTargets = layout.integerIndices.isEmpty ? nil : try device.makeBuffer(count: layout.integerIndices.count * capacity)
+    }
+
+    /// Writes `encoded` (at most `capacity` events) and returns the batch viewing it.
+    func upload(_ encoded: EncodedEvents, model: DensityModel) throws -> DeviceBatch {
+        let device = evaluator.device, capacity = evaluator.capacity, layout = evaluator.layout
+        let rows = encoded.count
+        let d = model.observableCount
+        try device.write(encoded.theta, into: theta, offset: 0)
+        try device.write(encoded.inputs, into: inputs, offset: 0)
+        if let continuousTargets {
+            for j in 0..<layout.continuousIndices.count {
+                try device.write(Array(encoded.continuousTargets[(j * rows)..<((j + 1) * rows)]), into: continuousTargets, offset: j * capacity)
+            }
+        }
+        if let integerTargets {
+            for j in 0..<layout.integerIndices.count {
+                try device.write(Array(encoded.integerTargets[(j * rows)..<((j + 1) * rows)]), into: integerTargets, offset: j * capacity)
+            }
+        }
+        return DeviceBatch(
+            theta: MatrixView(theta, rows: rows, cols: layout.thetaWidth),
+            inputs: MatrixView(inputs, rows: rows, cols: d),
+            continuousTargets: continuousTargets.map { MatrixView($0, rows: rows, cols: 1, batch: layout.continuousIndices.count, batchStride: capacity) },
+            integerTargets: integerTargets.map { MatrixView($0, rows: rows, cols: 1, batch: layout.integerIndices.count, batchStride: capacity) },
+            weights: nil, rows: rows)
+    }
+}

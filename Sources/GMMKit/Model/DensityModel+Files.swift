@@ -1,0 +1,174 @@
+import FoundationEssentials
+import GMMCompute
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The JSON part of a model directory (`model.json`).
+struct ModelDescriptionFile: Codable {
+    static let formatName = "gmm-gpu-model"
+    static let currentVersion = 1
+
+    var format: String
+    var formatVersion: Int
+    var config: ModelConfig
+    var projections: [ProjectionTable?]
+    var parameterScaling: [AffineScaling]
+    var history: TrainingHistory
+    var weightsFile: String
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case formatVersion = "format_version"
+        case config, projections, history
+        case parameterScaling = "parameter_scaling"
+        case weightsFile = "weights_file"
+    }
+}
+
+extension DensityModel {
+    /// File name of the model description inside a model directory.
+    public static let descriptionFileName = "model.json"
+    /// File name of the weights inside a model directory.
+    public static let weightsFileName = "weights.safetensors"
+
+    /// Writes the model into `directory` (created if needed): `weights.safetensors` (every
+    /// network's weights and biases at their exact shapes, float32, named
+    /// `<observable>.<layer>.weight` [in, out] and `.bias` [out]) and `model.json` (format
+    /// version, config, projection tables, parameter scaling, training history). Each file is
+    /// written atomically, the description last.
+    public func save(to directory: String) throws {
+        guard isPrepared else { throw ModelError.notFitted }
+        try makeDirectoryPath(directory)
+        try weightsFile().write(toFile: "\(directory)/\(Self.weightsFileName)")
+        let description = ModelDescriptionFile(
+            format: ModelDescriptionFile.formatName, formatVersion: ModelDescriptionFile.currentVersion, config: config,
+            projections: projections.map { $0?.table }, parameterScaling: parameterScaling, history: history,
+            weightsFile: Self.weightsFileName)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeFileAtomically(try encoder.encode(description), to: "\(directory)/\(Self.descriptionFileName)")
+    }
+
+    /// Reads a model directory written by ``save(to:)``. Plain parsing: nothing in the files is
+    /// executed.
+    ///
+    /// - Throws: ``ModelFileError`` for a file that is not a model, a newer format version, or
+    ///   weights that do not match the description; ``ConfigError`` for an invalid config;
+    ///   file and format errors of the readers.
+    public static func load(from directory: String) throws -> DensityModel {
+        let path = "\(directory)/\(descriptionFileName)"
+        let bytes = try readWholeFile(path)
+        let description: ModelDescriptionFile
+        do {
+            description = try JSONDecoder().decode(ModelDescriptionFile.self, from: Data(bytes))
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ModelFileError.notAModel(path: path, detail: "\(error)")
+        }
+        guard description.format == ModelDescriptionFile.formatName else {
+            throw ModelFileError.notAModel(path: path, detail: "format is '\(description.format)', expected '\(ModelDescriptionFile.formatName)'")
+        }
+        guard description.formatVersion <= ModelDescriptionFile.currentVersion else {
+            throw ModelFileError.unsupportedVersion(path: path, version: description.formatVersion, supported: ModelDescriptionFile.currentVersion)
+        }
+        var model = try DensityModel(config: description.config)
+        let d = model.observableCount
+        guard description.projections.count == d, description.parameterScaling.count == model.parameterCount else {
+            throw ModelFileError.inconsistent(path: path, detail: "\(description.projections.count) projections and \(description.parameterScaling.count) parameter scalings for \(d) observables and \(model.parameterCount) parameters")
+        }
+        model.projections = try description.projections.enumerated().map { i, table in
+            let continuous = description.config.observables[i].kind == .continuous
+            guard continuous == (table != nil) else {
+                throw ModelFileError.inconsistent(path: path, detail: "observable \(i) is \(continuous ? "continuous but has no projection" : "integer but has a projection")")
+            }
+            return try table.map { try ObservableProjection(table: $0) }
+        }
+        model.parameterScaling = description.parameterScaling
+        model.history = description.history
+        let weightsPath = "\(directory)/\(description.weightsFile.split(separator: "/").last.map(String.init) ?? weightsFileName)"
+        model.parameters = try model.parameters(from: SafetensorsFile(contentsOfFile: weightsPath), path: weightsPath)
+        return model
+    }
+
+    /// The weights as named tensors of exact shapes.
+    func weightsFile() throws -> SafetensorsFile {
+        var tensors: [String: SafetensorsTensor] = [:]
+        for (name, layer, network) in namedLayers() {
+            let (rows, cols) = (layer.inWidths[network], layer.outWidths[network])
+            if rows == 0 || cols == 0 { continue }
+            var weights = [Float](repeating: 0, count: rows * cols)
+            for r in 0..<rows {
+                for c in 0..<cols { weights[r * cols + c] = parameters[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + c] }
+            }
+            let bias = Array(parameters[(layer.biasOffset + network * layer.outMax)..<(layer.biasOffset + network * layer.outMax + cols)])
+            tensors["\(name).weight"] = try SafetensorsTensor(shape: [rows, cols], floats: weights)
+            tensors["\(name).bias"] = try SafetensorsTensor(shape: [cols], floats: bias)
+        }
+        return SafetensorsFile(tensors: tensors, metadata: ["format": "gmm-gpu", "format_version": "\(ModelDescriptionFile.currentVersion)"])
+    }
+
+    /// The flat parameters from named tensors, checking every name and shape.
+    func parameters(from file: SafetensorsFile, path: String) throws -> [Float] {
+        var values = ModelLayout(config: config).initialPadding()
+        var used = Set<String>()
+        for (name, layer, network) in namedLayers() {
+            let (rows, cols) = (layer.inWidths[network], layer.outWidths[network])
+            if rows == 0 || cols == 0 { continue }
+            for (suffix, shape) in [("weight", [rows, cols]), ("bias", [cols])] {
+                let key = "\(name).\(suffix)"
+                guard let tensor = file.tensors[key] else { throw ModelFileError.missingTensor(path: path, name: key) }
+                guard tensor.shape == shape else { throw ModelFileError.tensorShape(path: path, name: key, expected: shape, got: tensor.shape) }
+                let floats = tensor.floats
+                if let bad = floats.first(where: { !$0.isFinite }) {
+                    throw ModelFileError.inconsistent(path: path, detail: "tensor '\(key)' holds \(bad)")
+                }
+                if suffix == "weight" {
+                    for r in 0..<rows {
+                        for c in 0..<cols { values[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + c] = floats[r * cols + c] }
+                    }
+                } else {
+                    for c in 0..<cols { values[layer.biasOffset + network * layer.outMax + c] = floats[c] }
+                }
+                used.insert(key)
+            }
+        }
+        if let extra = file.tensors.keys.sorted().first(where: { !used.contains($0) }) {
+            throw ModelFileError.unexpectedTensor(path: path, name: extra)
+        }
+        return values
+    }
+
+    /// Every (tensor name prefix, layer, network index) of the model.
+    func namedLayers() -> [(String, DenseLayer, Int)] {
+        let layout = ModelLayout(config: config)
+        var result: [(String, DenseLayer, Int)] = []
+        for (stack, indices) in [(layout.continuous, layout.continuousIndices), (layout.categorical, layout.integerIndices)] {
+            guard let stack else { continue }
+            for layer in stack.layers {
+                for (network, observable) in indices.enumerated() {
+                    result.append(("\(config.observables[observable].name).\(layer.name)", layer, network))
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Creates the directory `path` and its parents if missing.
+public func makeDirectoryPath(_ path: String) throws {
+    var current = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+        current += "/\(component)"
+        if mkdir(current, 0o755) != 0 && errno != EEXIST {
+            throw FileIOError(operation: "create the directory", path: current, code: errno)
+        }
+    }
+}
+
+/// The whole contents of a file.
+func readWholeFile(_ path: String) throws -> [UInt8] {
+    let file = try ReadableFile(path: path)
+    return try file.readBytes(file.size)
+}

@@ -1,0 +1,262 @@
+import GMMCompute
+
+extension DensityModel {
+    /// The model trained on `events` by maximising the weighted log-likelihood of Eq. (2) with
+    /// Adam: mini-batches of `training.batch_size`, the learning rate multiplied by
+    /// `lr_update_factor` when the training loss has not improved for `lr_patience` epochs,
+    /// early stopping when the validation loss (on a `validation_fraction` split) has not
+    /// improved by `early_stopping_min_delta` for `early_stopping_patience` epochs, and the best
+    /// state restored. The same seed gives the same model on the `cpu` device.
+    ///
+    /// An unprepared model is first prepared on `events` (``prepared(on:)``); a prepared one
+    /// keeps its projections and continues from its weights.
+    ///
+    /// - Parameters:
+    ///   - events: training events (weights may be negative; each θ point's total should be positive).
+    ///   - device: where to compute.
+    ///   - options: checkpointing, resuming and limits.
+    ///   - progress: called after every epoch (for printing); nil for silence.
+    public func fit(_ events: Events, device: Device, options: TrainingOptions = TrainingOptions(),
+                    progress: ((TrainingProgress) -> Void)? = nil) throws -> DensityModel {
+        var model = isPrepared ? self : try prepared(on: events)
+        try model.validate(events, field: "events")
+        let training = config.training
+        let n = events.count
+        // Split: a seeded permutation; the first validation_fraction of it validates.
+        var splitRNG = SeededGenerator(seed: training.seed, stream: 1)
+        var order = Array(0..<n)
+        order.shuffle(using: &splitRNG)
+        let validationCount = min(n - 1, max(1, Int((Double(n) * training.validationFraction).rounded())))
+        let validation = events.subset(Array(order[0..<validationCount]))
+        let train = events.subset(Array(order[validationCount...]))
+        let meanWeight = (0..<train.count).reduce(0.0) { $0 + train.weight($1) } / Double(train.count)
+        guard meanWeight > 0 else { throw ModelError.nonPositiveWeight(field: "events (training split)", total: meanWeight * Double(train.count)) }
+        let validationWeight = (0..<validation.count).reduce(0.0) { $0 + validation.weight($1) }
+
+        let trainLatent = try model.toLatent(train.x)
+        let validationLatent = try model.toLatent(validation.x)
+        let batchSize = min(training.batchSize, train.count)
+        let evaluator = try ModelEvaluator(model: model, device: device, capacity: max(batchSize, 1), training: true)
+        let validationEvaluator = try ModelEvaluator(model: model, device: device, capacity: min(validation.count, Self.evaluationChunk), training: false)
+        let gradients = try device.makeBuffer(count: model.parameters.count)
+        let firstMoment = try device.makeBuffer(count: model.parameters.count)
+        let secondMoment = try device.makeBuffer(count: model.parameters.count)
+        let lossSums = try device.makeBuffer(count: 2)
+
+        // Validation data stays on the device for the whole run.
+        let validationEncoded = model.encode(latent: validationLatent, theta: validation.theta, weights: validation.weights ?? [Double](repeating: 1, count: validation.count), count: validation.count)
+        let validationData = try DeviceEventBlock(encoded: validationEncoded, model: model, device: device)
+        let trainData = try DeviceEventBlock(count: train.count, model: model, device: device)
+
+        var state = TrainingState(learningRate: training.learningRate, model: model)
+        if options.resume, let directory = options.checkpointDirectory, let checkpoint = try TrainingCheckpoint.load(from: directory, model: model) {
+            state = checkpoint.state
+            try device.write(checkpoint.parameters, into: evaluator.parameters, offset: 0)
+            try device.write(checkpoint.firstMoment, into: firstMoment, offset: 0)
+            try device.write(checkpoint.secondMoment, into: secondMoment, offset: 0)
+        }
+        let start = monotonicSeconds()
+        let maxEpochs = min(training.maxEpochs, state.epoch + (options.epochLimit ?? training.maxEpochs))
+        var stopReason = "max epochs (\(training.maxEpochs))"
+        while state.epoch < maxEpochs {
+            let epochStart = monotonicSeconds()
+            state.epoch += 1
+            // This epoch's order of the training events: reproducible from (seed, epoch).
+            var rng = SeededGenerator(seed: training.seed, stream: 1000 + UInt64(state.epoch))
+            var permutation = Array(0..<train.count)
+            permutation.shuffle(using: &rng)
+            let encoded = model.encode(latent: permute(trainLatent, permutation, width: observableCount),
+                                       theta: permute(train.theta, permutation, width: parameterCount),
+                                       weights: permutation.map { train.weight($0) }, count: train.count)
+            try trainData.write(encoded, device: device)
+            try device.fill(MatrixView.vector(lossSums, count: 2), value: 0)
+            var batchStart = 0
+            while batchStart < train.count {
+                let rows = min(batchSize, train.count - batchStart)
+                state.step += 1
+                try evaluator.evaluate(trainData.batch(rows: batchStart..<(batchStart + rows)), gradients: gradients,
+                                       lossScale: Float(-1 / (Double(rows) * meanWeight)), lossSum: lossSums, lossIndex: 0)
+                try device.adamUpdate(parameters: evaluator.parameters, gradients: gradients, firstMoment: firstMoment, secondMoment: secondMoment,
+                                      hyperparameters: AdamHyperparameters(learningRate: Float(state.learningRate), step: state.step))
+                batchStart += rows
+            }
+            // Validation with the epoch's final weights.
+            try device.copy(MatrixView.vector(evaluator.parameters, count: model.parameters.count),
+                            into: MatrixView.vector(validationEvaluator.parameters, count: model.parameters.count))
+            var validationStart = 0
+            while validationStart < validation.count {
+                let rows = min(validationEvaluator.capacity, validation.count - validationStart)
+                try validationEvaluator.evaluate(validationData.batch(rows: validationStart..<(validationStart + rows)), lossSum: lossSums, lossIndex: 1)
+                validationStart += rows
+            }
+            let sums = try device.read(lossSums)
+            let trainingLoss = -Double(sums[0]) / (meanWeight * Double(train.count))
+            let validationLoss = -Double(sums[1]) / validationWeight
+            let record = TrainingHistory.Epoch(epoch: state.epoch, trainingLoss: trainingLoss, validationLoss: validationLoss,
+                                               learningRate: state.learningRate, seconds: monotonicSeconds() - epochStart)
+            state.history.epochs.append(record)
+            guard trainingLoss.isFinite, validationLoss.isFinite else {
+                stopReason = "non-finite loss at epoch \(state.epoch) (lower the learning rate)"
+                break
+            }
+            let isBest = validationLoss < state.bestValidation - training.earlyStoppingMinDelta
+            if isBest {
+                state.bestValidation = validationLoss
+                state.history.bestEpoch = state.epoch
+                state.bestParameters = Array(try device.read(evaluator.parameters))
+                state.epochsWithoutImprovement = 0
+            } else {
+                state.epochsWithoutImprovement += 1
+            }
+            if trainingLoss < state.bestTraining {
+                state.bestTraining = trainingLoss
+                state.epochsWithoutTrainingImprovement = 0
+            } else {
+                state.epochsWithoutTrainingImprovement += 1
+                if state.epochsWithoutTrainingImprovement >= training.lrPatience {
+                    state.learningRate *= training.lrUpdateFactor
+                    state.epochsWithoutTrainingImprovement = 0
+                }
+            }
+            progress?(TrainingProgress(epoch: record, isBest: isBest, maxEpochs: training.maxEpochs))
+            if let directory = options.checkpointDirectory {
+                try TrainingCheckpoint(state: state, parameters: try device.read(evaluator.parameters),
+                                       firstMoment: try device.read(firstMoment), secondMoment: try device.read(secondMoment))
+                    .save(to: directory, model: model)
+            }
+            if state.epochsWithoutImprovement >= training.earlyStoppingPatience {
+                stopReason = "early stopping (no validation improvement for \(training.earlyStoppingPatience) epochs)"
+                break
+            }
+            if let limit = options.timeLimit, monotonicSeconds() - start >= limit {
+                stopReason = "time limit (\(limit) s)"
+                break
+            }
+            if state.epoch >= maxEpochs, options.epochLimit != nil, state.epoch < training.maxEpochs {
+                stopReason = "epoch limit of this run"
+            }
+        }
+        state.history.stopReason = stopReason
+        model.parameters = state.bestParameters
+        model.history = state.history
+        return model
+    }
+}
+
+/// Rows of a row-major [n, width] array in the order `permutation`.
+func permute(_ values: [Double], _ permutation: [Int], width: Int) -> [Double] {
+    if width == 0 { return [] }
+    var result = [Double](repeating: 0, count: values.count)
+    for (r, source) in permutation.enumerated() {
+        for c in 0..<width { result[r * width + c] = values[source * width + c] }
+    }
+    return result
+}
+
+/// The mutable state of a training run (what a checkpoint stores besides the weights).
+struct TrainingState: Codable {
+    var epoch = 0
+    var step = 0
+    var learningRate: Double
+    var bestValidation = Double.infinity
+    var bestTraining = Double.infinity
+    var epochsWithoutImprovement = 0
+    var epochsWithoutTrainingImprovement = 0
+    var history = TrainingHistory()
+    var bestParameters: [Float]
+
+    init(learningRate: Double, model: DensityModel) {
+        self.learningRate = learningRate
+        bestParameters = model.parameters
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, step, history
+        case learningRate = "learning_rate"
+        case bestValidation = "best_validation_loss"
+        case bestTraining = "best_training_loss"
+        case epochsWithoutImprovement = "epochs_without_improvement"
+        case epochsWithoutTrainingImprovement = "epochs_without_training_improvement"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try c.decode(Int.self, forKey: .epoch)
+        step = try c.decode(Int.self, forKey: .step)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        bestValidation = try c.decodeIfPresent(Double.self, forKey: .bestValidation) ?? .infinity
+        bestTraining = try c.decodeIfPresent(Double.self, forKey: .bestTraining) ?? .infinity
+        epochsWithoutImprovement = try c.decode(Int.self, forKey: .epochsWithoutImprovement)
+        epochsWithoutTrainingImprovement = try c.decode(Int.self, forKey: .epochsWithoutTrainingImprovement)
+        history = try c.decode(TrainingHistory.self, forKey: .history)
+        bestParameters = []
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(step, forKey: .step)
+        try c.encode(learningRate, forKey: .learningRate)
+        if bestValidation.isFinite { try c.encode(bestValidation, forKey: .bestValidation) }
+        if bestTraining.isFinite { try c.encode(bestTraining, forKey: .bestTraining) }
+        try c.encode(epochsWithoutImprovement, forKey: .epochsWithoutImprovement)
+        try c.encode(epochsWithoutTrainingImprovement, forKey: .epochsWithoutTrainingImprovement)
+        try c.encode(history, forKey: .history)
+    }
+}
+
+/// A whole data set's encoded events on a device, viewed in row blocks.
+final class DeviceEventBlock {
+    let count: Int
+    let capacity: Int
+    let theta: DeviceBuffer
+    let inputs: DeviceBuffer
+    let continuousTargets: DeviceBuffer?
+    let integerTargets: DeviceBuffer?
+    let weights: DeviceBuffer
+    let thetaWidth: Int
+    let observableCount: Int
+    let continuousCount: Int
+    let integerCount: Int
+
+    init(count: Int, model: DensityModel, device: Device) throws {
+        let layout = ModelLayout(config: model.config)
+        self.count = count
+        capacity = count
+        thetaWidth = layout.thetaWidth
+        observableCount = model.observableCount
+        continuousCount = layout.continuousIndices.count
+        integerCount = layout.integerIndices.count
+        theta = try device.makeBuffer(count: count * thetaWidth)
+        inputs = try device.makeBuffer(count: count * observableCount)
+        continuousTargets = continuousCount == 0 ? nil : try device.makeBuffer(count: continuousCount * count)
+        integerTargets = integerCount == 0 ? nil : try device.makeBuffer(count: integerCount * count)
+        weights = try device.makeBuffer(count: count)
+    }
+
+    convenience init(encoded: EncodedEvents, model: DensityModel, device: Device) throws {
+        try self.init(count: encoded.count, model: model, device: device)
+        try write(encoded, device: device)
+    }
+
+    /// Uploads a whole encoded data set (same size) in one transfer per array.
+    func write(_ encoded: EncodedEvents, device: Device) throws {
+        precondition(encoded.count == count, "DeviceEventBlock: size mismatch")
+        try device.write(encoded.theta, into: theta, offset: 0)
+        try device.write(encoded.inputs, into: inputs, offset: 0)
+        if let continuousTargets { try device.write(encoded.continuousTargets, into: continuousTargets, offset: 0) }
+        if let integerTargets { try device.write(encoded.integerTargets, into: integerTargets, offset: 0) }
+        try device.write(encoded.weights.isEmpty ? [Float](repeating: 1, count: count) : encoded.weights, into: weights, offset: 0)
+    }
+
+    /// The batch of events `rows`.
+    func batch(rows range: Range<Int>) -> DeviceBatch {
+        let n = range.count
+        return DeviceBatch(
+            theta: MatrixView(theta, offset: range.lowerBound * thetaWidth, rows: n, cols: thetaWidth),
+            inputs: MatrixView(inputs, offset: range.lowerBound * observableCount, rows: n, cols: observableCount),
+            continuousTargets: continuousTargets.map { MatrixView($0, offset: range.lowerBound, rows: n, cols: 1, batch: continuousCount, batchStride: count) },
+            integerTargets: integerTargets.map { MatrixView($0, offset: range.lowerBound, rows: n, cols: 1, batch: integerCount, batchStride: count) },
+            weights: MatrixView(weights, offset: range.lowerBound, rows: n, cols: 1), rows: n)
+    }
+}

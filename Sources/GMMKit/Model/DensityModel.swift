@@ -1,0 +1,208 @@
+import GMMCompute
+
+/// A conditional density model p(x|θ) (Menary & Price 2022): each continuous observable is
+/// mapped to a latent space by a monotone projection built at the reference θ, and
+/// p(u|θ) = Π_i p_i(u_i | u_<i, θ) is an autoregressive product of Gaussian mixtures (continuous
+/// observables, truncated to the latent interval by default) and categorical distributions
+/// (integer observables), whose parameters come from neural networks fed θ and u_<i.
+///
+/// Configure it with a ``ModelConfig``, then ``fit(_:device:options:progress:)`` returns it
+/// trained. Density (``logProb(_:theta:device:)``), latent density, sampling
+/// (``sample(count:theta:seed:device:)``) and the projection are separate calls; ``save(to:)``
+/// and ``load(from:)`` write and read a model directory.
+public struct DensityModel: Sendable {
+    /// The model description.
+    public let config: ModelConfig
+    /// The latent projection of each observable (nil for integer observables), [d]; empty
+    /// until the model is prepared on events.
+    public internal(set) var projections: [ObservableProjection?]
+    /// The map of each parameter onto the networks' [-2, 2] input range, [p].
+    public internal(set) var parameterScaling: [AffineScaling]
+    /// The flat network parameters (padded stacked layout of ``ModelLayout``).
+    var parameters: [Float]
+    /// The training record (empty before fitting).
+    public internal(set) var history: TrainingHistory
+
+    /// An untrained, unprepared model: validates `config`.
+    public init(config: ModelConfig) throws {
+        try config.validate()
+        self.config = config
+        projections = []
+        parameterScaling = []
+        parameters = []
+        history = TrainingHistory()
+    }
+
+    /// Observables per event (d).
+    public var observableCount: Int { config.observables.count }
+    /// External parameters per event (p).
+    public var parameterCount: Int { config.parameters.count }
+    /// Whether the projections and initial weights exist (after ``prepared(on:)`` or fitting).
+    public var isPrepared: Bool { !projections.isEmpty && !parameters.isEmpty }
+
+    /// Trainable parameters (the networks' weights and biases, padding excluded).
+    public var trainableParameterCount: Int {
+        let layout = ModelLayout(config: config)
+        return [layout.continuous, layout.categorical].compactMap { $0 }.reduce(0) { total, stack in
+            total + stack.layers.reduce(0) { sum, layer in
+                sum + zip(layer.inWidths, layer.outWidths).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
+            }
+        }
+    }
+
+    /// Useful forward floating-point operations per event (all networks, active blocks).
+    public var forwardFlopsPerEvent: Double { ModelLayout(config: config).forwardFlopsPerEvent }
+
+    // MARK: Preparation
+
+    /// The model with its projections built from the (weighted) events at the reference θ,
+    /// its parameter scaling from the events' θ range, and freshly initialised weights (seed
+    /// `config.training.seed`): ready to train or to evaluate untrained.
+    ///
+    /// - Throws: ``ModelError`` for events that do not fit the config (shapes, intervals,
+    ///   integer values, no events at the reference θ) or a ``ProjectionError``.
+    public func prepared(on events: Events) throws -> DensityModel {
+        try validate(events, field: "events")
+        var model = self
+        let reference = try referenceIndices(events)
+        model.projections = try config.observables.enumerated().map { i, observable in
+            guard observable.kind == .continuous else { return nil }
+            let values = reference.map { events.x[$0 * observableCount + i] }
+            let weights = events.weights.map { w in reference.map { w[$0] } }
+            return try ObservableProjection(
+                name: observable.name, values: values, weights: weights, lowerBound: observable.interval.lower,
+                upperBound: observable.interval.upper, f: observable.projectionF, target: try config.latent.target())
+        }
+        model.parameterScaling = (0..<parameterCount).map { j in
+            var lo = Double.infinity, hi = -Double.infinity
+            for i in 0..<events.count {
+                let v = events.theta[i * parameterCount + j]
+                lo = min(lo, v)
+                hi = max(hi, v)
+            }
+            return AffineScaling(mapping: lo, hi)
+        }
+        let layout = ModelLayout(config: config)
+        var values = layout.initialPadding()
+        var rng = SeededGenerator(seed: config.training.seed)
+        layout.continuous?.initialParameters(into: &values, rng: &rng)
+        layout.categorical?.initialParameters(into: &values, rng: &rng)
+        model.parameters = values
+        model.history = TrainingHistory()
+        return model
+    }
+
+    /// Indices of the events at the reference θ (all events for an unconditional model).
+    func referenceIndices(_ events: Events) throws -> [Int] {
+        if parameterCount == 0 { return Array(0..<events.count) }
+        let reference = config.parameters.reference
+        let indices = (0..<events.count).filter { i in
+            zip(events.parameters(of: i), reference).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) }
+        }
+        if indices.isEmpty {
+            var distinct: [[Double]] = []
+            for i in 0..<events.count {
+                let point = Array(events.parameters(of: i))
+                if !distinct.contains(point) { distinct.append(point) }
+                if distinct.count > 10 { break }
+            }
+            throw ModelError.noReferenceEvents(reference: reference, distinct: distinct)
+        }
+        return indices
+    }
+
+    // MARK: Validation and the projection
+
+    /// Checks that events fit the config: d and p columns, observables inside their intervals,
+    /// integer observables integral. `field` names the data in errors.
+    public func validate(_ events: Events, field: String) throws {
+        guard events.count > 0 else { throw ModelError.empty(field: field) }
+        guard events.observableCount == observableCount else {
+            throw ModelError.shapeMismatch(field: "\(field).x", expected: "\(observableCount) columns (\(config.observables.map(\.name).joined(separator: ", ")))",
+                                           got: "\(events.observableCount) columns")
+        }
+        guard events.parameterCount == parameterCount else {
+            throw ModelError.shapeMismatch(field: "\(field).theta", expected: "\(parameterCount) columns (\(config.parameters.names.joined(separator: ", ")))",
+                                           got: "\(events.parameterCount) columns")
+        }
+        try validateObservables(events.x, count: events.count)
+    }
+
+    /// Checks observables [count, d] against the intervals and integer kinds.
+    func validateObservables(_ x: [Double], count: Int) throws {
+        for (i, observable) in config.observables.enumerated() {
+            let (lo, hi) = (observable.interval.lower, observable.interval.upper)
+            for r in 0..<count {
+                let v = x[r * observableCount + i]
+                if !(v >= lo && v <= hi) {
+                    if !v.isFinite { throw ModelError.nonFinite(field: "x", row: r, column: i, value: v) }
+                    throw ModelError.outsideInterval(observable: observable.name, row: r, value: v, lower: lo, upper: hi)
+                }
+                if observable.kind == .integer, v.rounded() != v {
+                    throw ModelError.notInteger(observable: observable.name, row: r, value: v)
+                }
+            }
+        }
+    }
+
+    /// Checks the integer observables of [count, d] values: inside their intervals and integral.
+    func validateIntegerObservables(_ x: [Double], count: Int) throws {
+        for (i, observable) in config.observables.enumerated() where observable.kind == .integer {
+            for r in 0..<count {
+                let v = x[r * observableCount + i]
+                if !(v >= observable.interval.lower && v <= observable.interval.upper) {
+                    if !v.isFinite { throw ModelError.nonFinite(field: "x", row: r, column: i, value: v) }
+                    throw ModelError.outsideInterval(observable: observable.name, row: r, value: v,
+                                                     lower: observable.interval.lower, upper: observable.interval.upper)
+                }
+                if v.rounded() != v { throw ModelError.notInteger(observable: observable.name, row: r, value: v) }
+            }
+        }
+    }
+
+    /// Maps observables [N, d] to the latent space (integer observables unchanged).
+    ///
+    /// Values of an unbounded continuous observable beyond the range its projection covers are
+    /// clamped to the edge of the latent interval.
+    public func toLatent(_ x: [Double]) throws -> [Double] {
+        guard isPrepared else { throw ModelError.notFitted }
+        guard x.count % observableCount == 0 else {
+            throw ModelError.shapeMismatch(field: "x", expected: "[N, \(observableCount)]", got: "\(x.count) values")
+        }
+        let n = x.count / observableCount
+        try validateObservables(x, count: n)
+        var u = x
+        for (i, projection) in projections.enumerated() {
+            guard let projection else { continue }
+            for r in 0..<n { u[r * observableCount + i] = projection.toLatent(x[r * observableCount + i]) }
+        }
+        return u
+    }
+
+    /// Maps latent values [N, d] back to observables (integer observables unchanged).
+    public func fromLatent(_ u: [Double]) throws -> [Double] {
+        guard isPrepared else { throw ModelError.notFitted }
+        guard u.count % observableCount == 0 else {
+            throw ModelError.shapeMismatch(field: "u", expected: "[N, \(observableCount)]", got: "\(u.count) values")
+        }
+        var x = u
+        let n = u.count / observableCount
+        for (i, projection) in projections.enumerated() {
+            guard let projection else { continue }
+            for r in 0..<n { x[r * observableCount + i] = projection.fromLatent(u[r * observableCount + i]) }
+        }
+        return x
+    }
+
+    /// Σ_i log|dh_i/dx_i| per event, [N]: the data-space density is the latent one times this.
+    public func logAbsJacobian(_ x: [Double]) throws -> [Double] {
+        guard isPrepared else { throw ModelError.notFitted }
+        let n = x.count / observableCount
+        var total = [Double](repeating: 0, count: n)
+        for (i, projection) in projections.enumerated() {
+            guard let projection else { continue }
+            for r in 0..<n { total[r] += projection.logAbsJacobian(x[r * observableCount + i]) }
+        }
+        return total
+    }
+}

@@ -1,0 +1,40 @@
+/// The record of a training run: one entry per epoch.
+public struct TrainingHistory: Sendable, Equatable, Codable {
+    /// One epoch's figures.
+    public struct Epoch: Sendable, Equatable, Codable {
+        /// 1-based epoch number.
+        public var epoch: Int
+        /// Weighted mean negative log-likelihood (latent space) on the training split, nats/event.
+        public var trainingLoss: Double
+        /// The same on the validation split.
+        public var validationLoss: Double
+        /// Learning rate used in the epoch.
+        public var learningRate: Double
+        /// Wall-clock seconds of the epoch.
+        public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case epoch
+            case trainingLoss = "training_loss"
+            case validationLoss = "validation_loss"
+            case learningRate = "learning_rate"
+            case seconds
+        }
+    }
+
+    /// Epochs in order.
+    public var epochs: [Epoch] = []
+    /// The epoch whose weights the model holds (best validation loss), 0 before training.
+    public var bestEpoch: Int = 0
+    /// Why training stopped ("early stopping", "max epochs", …).
+    public var stopReason: String = ""
+
+    /// An empty history.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case epochs
+        case bestEpoch = "best_epoch"
+        case stopReason = "stop_reason"
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import GMMKit
+
+/// `gmm-gpu sample`: events drawn from a trained model.
+struct SampleCommand: ToolCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw events x ~ p(x|θ) from a trained model.")
+
+    @Argument(help: "Model directory written by `gmm-gpu train`.")
+    var model: String
+
+    @Option(help: "θ, comma-separated (e.g. 0.2,-0.5); empty for an unconditional model.")
+    var theta: String = ""
+
+    @Option(name: .short, help: "Number of events.")
+    var n: Int
+
+    @Option(help: "Output file, [n, d] (.npy or .csv with the observables' names).")
+    var output: String
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @OptionGroup var deviceOption: DeviceOption
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func execute() throws {
+        guard n >= 1 else { throw ValidationError("-n must be at least 1, got \(n)") }
+        let trained = try DensityModel.load(from: model)
+        let thetaValues = try parseNumberList(theta, option: "--theta")
+        let device = try deviceOption.open()
+        let report = Reporter(quiet: quiet)
+        let samples = try trained.sample(count: n, theta: thetaValues, seed: seed, device: device) { done in
+            if n > DensityModel.evaluationChunk { report.line("sampled \(done)/\(n)") }
+        }
+        try DataTable.write(samples, columns: trained.config.observables.map(\.name), to: output)
+        report.line("wrote \(n) events to \(output)")
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import GMMKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A subcommand whose errors are reported as one clear line on standard error with exit code 2.
+protocol ToolCommand: ParsableCommand {
+    /// The command's work.
+    func execute() throws
+}
+
+extension ToolCommand {
+    func run() throws {
+        do {
+            try execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as CleanExit {
+            throw error
+        } catch {
+            fputs("gmm-gpu: error: \(error)\n", stderr)
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// The `--device` option shared by the computing commands.
+struct DeviceOption: ParsableArguments {
+    @Option(name: .long, help: "Compute device: cpu, gpu0, gpu1, …, opencl:cpu, opencl:P:D or auto (`gmm-gpu devices` lists them).")
+    var device: String = "cpu"
+
+    /// Opens the named device.
+    func open() throws -> Device { try Devices.open(device) }
+}
+
+/// Prints progress lines unless quiet; flushes so they show at once.
+struct Reporter {
+    var quiet: Bool
+
+    func line(_ text: String) {
+        guard !quiet else { return }
+        print(text)
+        fflush(stdout)
+    }
+}
+
+/// Parses "0.2,-0.5" into numbers, naming the option on failure.
+func parseNumberList(_ text: String, option: String) throws -> [Double] {
+    if text.trimmingCharacters(in: " ").isEmpty { return [] }
+    return try text.split(separator: ",").map { field in
+        guard let value = Double(field.trimmingCharacters(in: " ")), value.isFinite else {
+            throw ValidationError("\(option): '\(field)' is not a finite number; expected a comma-separated list such as 0.2,-0.5")
+        }
+        return value
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// A number with `digits` decimals.
+func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return "\(value)" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (abs(value) * scale).rounded()
+    let integer = Int(rounded / scale)
+    var fraction = String(Int(rounded.truncatingRemainder(dividingBy: scale)))
+    while fraction.count < digits { fraction = "0" + fraction }
+    return (value < 0 && rounded != 0 ? "-" : "") + "\(integer)" + (digits > 0 ? ".\(fraction)" : "")
+}
