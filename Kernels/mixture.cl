@@ -69,11 +69,13 @@ __kernel void mixture_log_likelihood(
         float d_sigma = (z * z - 1.0f) / sigma;
         if (truncated) {
             float a = (lo - m[g]) / sigma, bb = (hi - m[g]) / sigma;
-            float log_z = gmm_log_interval_probability(a, bb);
-            float phi_a = isfinite(a) ? exp(-0.5f * a * a - GMM_LOG_SQRT_2PI - log_z) : 0.0f;
-            float phi_b = isfinite(bb) ? exp(-0.5f * bb * bb - GMM_LOG_SQRT_2PI - log_z) : 0.0f;
-            d_mu -= (phi_a - phi_b) / sigma;
-            d_sigma -= ((isfinite(a) ? a * phi_a : 0.0f) - (isfinite(bb) ? bb * phi_b : 0.0f)) / sigma;
+            if (a >= -GMM_NEGLIGIBLE_TAIL || bb <= GMM_NEGLIGIBLE_TAIL) {
+                float log_z = gmm_log_interval_probability(a, bb);
+                float phi_a = gmm_density_ratio(a, log_z);
+                float phi_b = gmm_density_ratio(bb, log_z);
+                d_mu -= (phi_a - phi_b) / sigma;
+                d_sigma -= ((phi_a == 0.0f ? 0.0f : a * phi_a) - (phi_b == 0.0f ? 0.0f : bb * phi_b)) / sigma;
+            }
         }
         dl[g] = c * (responsibility - exp(l[g] - lse));
         dm[g] = c * responsibility * d_mu;

@@ -3,6 +3,7 @@
 
 #define GMM_LOG_SQRT_2PI 0.9189385332046727f
 #define GMM_INV_SQRT2 0.7071067811865475f
+#define GMM_NEGLIGIBLE_TAIL 9.0f
 
 // log Q(z) = log P(Z > z): erfc up to z = 5, then Laplace's continued fraction (12 terms).
 inline float gmm_log_upper_tail(float z) {
@@ -22,8 +23,15 @@ inline float gmm_log_interval_probability(float a, float b) {
         float la = gmm_log_upper_tail(-b), lb = gmm_log_upper_tail(-a);
         return la + log(-expm1(lb - la));
     }
-    float outside = 0.5f * erfc(-a * GMM_INV_SQRT2) + 0.5f * erfc(b * GMM_INV_SQRT2);
-    return log1p(-outside);
+    // Beyond 9 sigma a tail holds < 1.2e-19: below float resolution next to 1, so skip its erfc.
+    float lower = a < -GMM_NEGLIGIBLE_TAIL ? 0.0f : 0.5f * erfc(-a * GMM_INV_SQRT2);
+    float upper = b > GMM_NEGLIGIBLE_TAIL ? 0.0f : 0.5f * erfc(b * GMM_INV_SQRT2);
+    return log1p(-(lower + upper));
+}
+
+// phi(z)/Z for the truncation gradient, zero where phi(z) is negligible (|z| > 9, +-inf).
+inline float gmm_density_ratio(float z, float log_z) {
+    return fabs(z) > GMM_NEGLIGIBLE_TAIL ? 0.0f : exp(-0.5f * z * z - GMM_LOG_SQRT_2PI - log_z);
 }
 
 inline float gmm_tail_numerator(float t) {

@@ -60,7 +60,7 @@ extension CPUDevice {
         parallelFor(gradient.batch * gradient.rows, minimumPerChunk: max(1, 8192 / max(1, gradient.cols))) { rows in
             for flat in rows {
                 let g = pg + gradient.rowOffset(flat), o = po + output.rowOffset(flat)
-                for j in 0..<gradient.cols where o[j] < 0 { g[j] *= slope }
+                for j in 0..<gradient.cols { g[j] *= o[j] < 0 ? slope : 1 }
             }
         }
     }

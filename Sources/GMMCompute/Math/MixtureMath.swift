@@ -19,26 +19,38 @@ struct MixtureRow {
         return peak + logf(total)
     }
 
-    /// log f_g + log N(u; μ_g, σ_g) − log Z_g for component g.
-    @inline(__always) func componentTerm(_ g: Int, u: Float, lse: Float, lo: Float, hi: Float, truncated: Bool) -> Float {
+    /// log Z_g, the log-probability of component g inside [lo, hi] (0 when untruncated).
+    @inline(__always) func logNormalization(_ g: Int, lo: Float, hi: Float, truncated: Bool) -> Float {
+        guard truncated else { return 0 }
         let sigma = widths[g]
-        let z = (u - means[g]) / sigma
-        var term = logits[g] - lse - 0.5 * z * z - logf(sigma) - NormalMath.logSqrt2Pi
-        if truncated {
-            term -= NormalMath.logIntervalProbability((lo - means[g]) / sigma, (hi - means[g]) / sigma)
-        }
-        return term
+        return NormalMath.logIntervalProbability((lo - means[g]) / sigma, (hi - means[g]) / sigma)
     }
 
     /// log p(u) by log-sum-exp over the components.
     @inline(__always) func logLikelihood(u: Float, lo: Float, hi: Float, truncated: Bool) -> Float {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { terms in
+            componentTerms(u: u, lo: lo, hi: hi, truncated: truncated, into: terms.baseAddress!).logP
+        }
+    }
+
+    /// Writes log f_g + log N(u; μ_g, σ_g) − log Z_g for every component into `terms` and
+    /// returns their log-sum-exp (log p(u)) and the logits' log-normaliser.
+    @inline(__always) func componentTerms(u: Float, lo: Float, hi: Float, truncated: Bool,
+                                          into terms: UnsafeMutablePointer<Float>) -> (logP: Float, lse: Float) {
         let lse = logNormalizer()
         var peak = -Float.infinity
-        for g in 0..<count { peak = max(peak, componentTerm(g, u: u, lse: lse, lo: lo, hi: hi, truncated: truncated)) }
-        if peak == -.infinity { return peak }
+        for g in 0..<count {
+            let sigma = widths[g]
+            let z = (u - means[g]) / sigma
+            let term = logits[g] - lse - 0.5 * z * z - logf(sigma) - NormalMath.logSqrt2Pi
+                - logNormalization(g, lo: lo, hi: hi, truncated: truncated)
+            terms[g] = term
+            peak = max(peak, term)
+        }
+        if peak == -.infinity { return (peak, lse) }
         var total: Float = 0
-        for g in 0..<count { total += expf(componentTerm(g, u: u, lse: lse, lo: lo, hi: hi, truncated: truncated) - peak) }
-        return peak + logf(total)
+        for g in 0..<count { total += expf(terms[g] - peak) }
+        return (peak + logf(total), lse)
     }
 
     /// Writes `c · ∂ log p(u) / ∂(logit_g, μ_g, σ_g)` and returns log p(u).
@@ -46,28 +58,31 @@ struct MixtureRow {
         u: Float, lo: Float, hi: Float, truncated: Bool, c: Float,
         dLogits: UnsafeMutablePointer<Float>, dMeans: UnsafeMutablePointer<Float>, dWidths: UnsafeMutablePointer<Float>
     ) -> Float {
-        let logP = logLikelihood(u: u, lo: lo, hi: hi, truncated: truncated)
-        let lse = logNormalizer()
-        for g in 0..<count {
-            let sigma = widths[g]
-            let z = (u - means[g]) / sigma
-            let term = componentTerm(g, u: u, lse: lse, lo: lo, hi: hi, truncated: truncated)
-            let responsibility = logP == -.infinity ? 0 : expf(term - logP)
-            var dMu = z / sigma
-            var dSigma = (z * z - 1) / sigma
-            if truncated {
-                let a = (lo - means[g]) / sigma, b = (hi - means[g]) / sigma
-                let logZ = NormalMath.logIntervalProbability(a, b)
-                let phiA = a.isFinite ? expf(-0.5 * a * a - NormalMath.logSqrt2Pi - logZ) : 0
-                let phiB = b.isFinite ? expf(-0.5 * b * b - NormalMath.logSqrt2Pi - logZ) : 0
-                dMu -= (phiA - phiB) / sigma
-                dSigma -= ((a.isFinite ? a * phiA : 0) - (b.isFinite ? b * phiB : 0)) / sigma
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
+            let terms = buffer.baseAddress!
+            let (logP, lse) = componentTerms(u: u, lo: lo, hi: hi, truncated: truncated, into: terms)
+            for g in 0..<count {
+                let sigma = widths[g]
+                let z = (u - means[g]) / sigma
+                let responsibility = logP == -.infinity ? 0 : expf(terms[g] - logP)
+                var dMu = z / sigma
+                var dSigma = (z * z - 1) / sigma
+                if truncated {
+                    let a = (lo - means[g]) / sigma, b = (hi - means[g]) / sigma
+                    if a >= -NormalMath.negligibleTail || b <= NormalMath.negligibleTail {
+                        let logZ = NormalMath.logIntervalProbability(a, b)
+                        let phiA = NormalMath.densityRatio(a, logZ: logZ)
+                        let phiB = NormalMath.densityRatio(b, logZ: logZ)
+                        dMu -= (phiA - phiB) / sigma
+                        dSigma -= ((phiA == 0 ? 0 : a * phiA) - (phiB == 0 ? 0 : b * phiB)) / sigma
+                    }
+                }
+                dLogits[g] = c * (responsibility - expf(logits[g] - lse))
+                dMeans[g] = c * responsibility * dMu
+                dWidths[g] = c * responsibility * dSigma
             }
-            dLogits[g] = c * (responsibility - expf(logits[g] - lse))
-            dMeans[g] = c * responsibility * dMu
-            dWidths[g] = c * responsibility * dSigma
+            return logP
         }
-        return logP
     }
 
     /// The component whose cumulative amplitude first exceeds `u`; if rounding leaves the

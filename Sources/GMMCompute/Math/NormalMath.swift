@@ -32,8 +32,18 @@ enum NormalMath {
             let la = logUpperTail(-b), lb = logUpperTail(-a)
             return la + logf(-expm1f(lb - la))
         }
-        let outside = 0.5 * erfcf(-a * 0.707_106_781_186_547_5) + 0.5 * erfcf(b * 0.707_106_781_186_547_5)
-        return log1pf(-outside)
+        // Beyond 9σ a tail holds < 1.2e-19: below float resolution next to 1, so skip its erfc.
+        let lower: Float = a < -negligibleTail ? 0 : 0.5 * erfcf(-a * 0.707_106_781_186_547_5)
+        let upper: Float = b > negligibleTail ? 0 : 0.5 * erfcf(b * 0.707_106_781_186_547_5)
+        return log1pf(-(lower + upper))
+    }
+
+    /// Standard scores beyond which a normal tail is negligible in float32 (Q(9) ≈ 1.1e-19).
+    static let negligibleTail: Float = 9
+
+    /// φ(z)/Z for the truncation gradient, zero where φ(z) is negligible (|z| > 9, ±∞).
+    @inline(__always) static func densityRatio(_ z: Float, logZ: Float) -> Float {
+        abs(z) > negligibleTail ? 0 : expf(-0.5 * z * z - logSqrt2Pi - logZ)
     }
 
     /// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation (relative error ≈ 1e-9 in
