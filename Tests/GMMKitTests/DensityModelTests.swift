@@ -1,0 +1,225 @@
+import Testing
+@testable import GMMKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct DensityModelNormalizationTests {
+    let cpu = try! Devices.open("cpu")
+
+    /// ∫ p(x) dx over the observable's interval in data space, by Gauss–Legendre between
+    /// breakpoints at the projection's knots (where the Jacobian steps) and at the images of
+    /// latent points 0.05 apart (so each piece spans a small part of the latent density).
+    func dataSpaceIntegral(_ model: DensityModel) throws -> Double {
+        let projection = try #require(model.projections[0])
+        let breakpoints = Set(projection.table.knotsX + evenlySpaced(-5, 5, count: 200).map { projection.fromLatent($0) }).sorted()
+        let (nodes, weights) = gaussLegendreGrid(breakpoints)
+        let logP = try model.logProb(nodes, theta: [], device: cpu)
+        return zip(logP, weights).reduce(0) { $0 + exp($1.0) * $1.1 }
+    }
+
+    @Test("1-D data-space density integrates to 1 ± 1e-4, untrained and trained", arguments: [true, false])
+    func oneDimensional(truncate: Bool) throws {
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10)], epochs: 3, truncate: truncate)
+        let events = try TestModels.events(count: 600, observables: ["x0"], conditional: false)
+        let untrained = try DensityModel(config: config).prepared(on: events)
+        let trained = try untrained.fit(events, device: cpu)
+        #expect(trained.history.epochs.count == 3)
+        for model in [untrained, trained] {
+            let integral = try dataSpaceIntegral(model)
+            if truncate {
+                #expect(abs(integral - 1) < 1e-4, "∫p dx = \(integral)")
+            } else {
+                // The paper's untruncated mixture leaks mass outside the latent interval.
+                #expect(integral < 1 + 1e-4 && integral > 0.5, "∫p dx = \(integral)")
+            }
+        }
+    }
+
+    @Test("2-D latent density (continuous × continuous) integrates to 1 ± 1e-4")
+    func twoContinuous() throws {
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.continuous("x1", -5, 10)],
+                                       parameters: ["t"], reference: [0], epochs: 2)
+        let events = try TestModels.events(count: 900, observables: ["x0", "x1"], conditional: true)
+        let untrained = try DensityModel(config: config).prepared(on: events)
+        let trained = try untrained.fit(events, device: cpu)
+        let (nodes, weights) = gaussLegendreGrid(evenlySpaced(-5, 5, count: 80))
+        var u: [Double] = [], w: [Double] = []
+        for (a, wa) in zip(nodes, weights) { for (b, wb) in zip(nodes, weights) { u += [a, b]; w.append(wa * wb) } }
+        for model in [untrained, trained] {
+            for theta in [-1.0, 0.5] {
+                let logP = try model.logProbLatent(u, theta: [theta], device: cpu)
+                let integral = zip(logP, w).reduce(0) { $0 + exp($1.0) * $1.1 }
+                #expect(abs(integral - 1) < 1e-4, "θ = \(theta): ∫∫p du = \(integral)")
+            }
+        }
+    }
+
+    @Test("continuous × integer: Σ_k ∫ p(u, k) du = 1 ± 1e-4")
+    func continuousAndInteger() throws {
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.integer("k", 0, 3)], epochs: 2)
+        let events = try TestModels.events(count: 600, observables: ["x0", "k"], conditional: false)
+        let trained = try DensityModel(config: config).fit(events, device: cpu)
+        let (nodes, weights) = gaussLegendreGrid(evenlySpaced(-5, 5, count: 160))
+        var u: [Double] = [], w: [Double] = []
+        for k in 0...3 { for (a, wa) in zip(nodes, weights) { u += [a, Double(k)]; w.append(wa) } }
+        let logP = try trained.logProbLatent(u, theta: [], device: cpu)
+        let integral = zip(logP, w).reduce(0) { $0 + exp($1.0) * $1.1 }
+        #expect(abs(integral - 1) < 1e-4, "Σ∫p = \(integral)")
+        // The categorical factor alone sums to one at any u0.
+        let factors = try trained.logProbLatentFactors([1.5, 0, 1.5, 1, 1.5, 2, 1.5, 3], theta: [], device: cpu)
+        let total = (0..<4).reduce(0.0) { $0 + exp(factors[$1 * 2 + 1]) }
+        #expect(abs(total - 1) < 1e-5)
+    }
+}
+
+@Suite struct DensityModelBehaviourTests {
+    let cpu = try! Devices.open("cpu")
+
+    static func threeObservableModel(device: Device, epochs: Int = 2) throws -> (DensityModel, Events) {
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.integer("k", 0, 3), TestModels.continuous("x1", -5, 10)],
+                                       parameters: ["t"], reference: [0], epochs: epochs)
+        let events = try TestModels.events(count: 1200, observables: ["x0", "k", "x1"], conditional: true)
+        return (try DensityModel(config: config).fit(events, device: device), events)
+    }
+
+    @Test("log p_i does not depend on u_j for j ≥ i (cpu and PoCL, after training)", arguments: ["cpu", "opencl:cpu"])
+    func autoregressiveMask(deviceName: String) throws {
+        let device = try Devices.open(deviceName)
+        let (model, _) = try Self.threeObservableModel(device: device)
+        let base: [Double] = [0.3, 1, -1.2]
+        for j in 0..<3 {
+            var moved = base
+            moved[j] = j == 1 ? 3 : base[j] + 2.1
+            let before = try model.logProbLatentFactors(base, theta: [0.4], device: device)
+            let after = try model.logProbLatentFactors(moved, theta: [0.4], device: device)
+            for i in 0..<j { #expect(before[i] == after[i], "factor \(i) changed when u_\(j) moved") }
+            if j < 2 { #expect(before[2] != after[2], "the last factor should depend on u_\(j)") }
+        }
+    }
+
+    @Test("the same seed gives the same model on cpu; training lowers the loss")
+    func reproducible() throws {
+        let (a, _) = try Self.threeObservableModel(device: cpu, epochs: 3)
+        let (b, _) = try Self.threeObservableModel(device: cpu, epochs: 3)
+        #expect(a.parameters == b.parameters)
+        #expect(a.history.epochs.map(\.trainingLoss) == b.history.epochs.map(\.trainingLoss))
+        #expect(a.history.epochs.map(\.validationLoss) == b.history.epochs.map(\.validationLoss))
+        let losses = a.history.epochs.map(\.trainingLoss)
+        #expect(losses.last! < losses.first!)
+    }
+
+    @Test("save → load gives identical log-densities; the files are safetensors + JSON")
+    func saveAndLoad() throws {
+        let (model, events) = try Self.threeObservableModel(device: cpu)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try model.save(to: directory.path)
+        #expect(try directory.contents() == ["checkpoint", "model.json", "weights.safetensors"].filter { $0 != "checkpoint" })
+        let loaded = try DensityModel.load(from: directory.path)
+        let x = Array(events.x.prefix(300))
+        let theta = Array(events.theta.prefix(100))
+        #expect(try loaded.logProb(x, theta: theta, device: cpu) == model.logProb(x, theta: theta, device: cpu))
+        let weights = try SafetensorsFile(contentsOfFile: directory.file("weights.safetensors"))
+        #expect(weights.tensors["x1.trunk1.weight"]?.shape == [12 + 12 + 4 * 2, 12 + 12 + 4 * 2])
+        #expect(weights.tensors["k.categories1.bias"]?.shape == [4])
+        // x0: θ branch, 1 trunk layer, 3 channels × 2 layers (no u branch); x1: the same plus
+        // its u branch; k: θ, u, 2 hidden, output — each a weight and a bias.
+        #expect(weights.tensors.count == 2 * (8 + 9 + 5))
+    }
+
+    @Test("corrupt or mismatched model files give clear errors")
+    func corruptFiles() throws {
+        let (model, _) = try Self.threeObservableModel(device: cpu, epochs: 1)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try model.save(to: directory.path)
+        var weights = try SafetensorsFile(contentsOfFile: directory.file("weights.safetensors"))
+        weights.tensors["x0.theta.weight"] = try SafetensorsTensor(shape: [2, 2], floats: [0, 0, 0, 0])
+        try weights.write(toFile: directory.file("weights.safetensors"))
+        #expect(throws: ModelFileError.tensorShape(path: directory.file("weights.safetensors"), name: "x0.theta.weight", expected: [1, 12], got: [2, 2])) {
+            try DensityModel.load(from: directory.path)
+        }
+        try directory.write(Array("{\"format\": \"something else\"}".utf8), to: "model.json")
+        #expect(throws: ModelFileError.self) { try DensityModel.load(from: directory.path) }
+    }
+
+    @Test("cpu and PoCL give the same log-densities and samples")
+    func devicesAgree() throws {
+        let (model, events) = try Self.threeObservableModel(device: cpu)
+        let pocl = try Devices.open("opencl:cpu")
+        let x = Array(events.x.prefix(3 * 500)), theta = Array(events.theta.prefix(500))
+        let a = try model.logProb(x, theta: theta, device: cpu)
+        let b = try model.logProb(x, theta: theta, device: pocl)
+        for (p, q) in zip(a, b) { #expect(abs(p - q) < 1e-3 * max(1, abs(p)), "\(p) vs \(q)") }
+        let s1 = try model.sample(count: 200, theta: [0.5], seed: 9, device: cpu)
+        let s2 = try model.sample(count: 200, theta: [0.5], seed: 9, device: pocl)
+        var differing = 0
+        for (p, q) in zip(s1, s2) where abs(p - q) > 1e-3 * max(1, abs(p)) { differing += 1 }
+        // Rounding can flip a component choice or a category for a rare event; nearly all agree.
+        #expect(differing <= 6, "\(differing) of \(s1.count) sampled values differ")
+    }
+
+    @Test("bad input gets one clear error")
+    func badInput() throws {
+        let (model, _) = try Self.threeObservableModel(device: cpu, epochs: 1)
+        #expect(throws: ModelError.outsideInterval(observable: "x0", row: 0, value: 11, lower: 0, upper: 10)) {
+            try model.logProb([11, 1, 0], theta: [0], device: cpu)
+        }
+        #expect(throws: ModelError.notInteger(observable: "k", row: 0, value: 1.5)) {
+            try model.logProb([1, 1.5, 0], theta: [0], device: cpu)
+        }
+        #expect(throws: ModelError.nonFinite(field: "x", row: 0, column: 2, value: .infinity)) {
+            try model.logProb([1, 1, .infinity], theta: [0], device: cpu)
+        }
+        #expect(throws: ModelError.shapeMismatch(field: "x", expected: "[N, 3]", got: "4 values")) {
+            try model.logProb([1, 1, 1, 1], theta: [0], device: cpu)
+        }
+        #expect(throws: ModelError.shapeMismatch(field: "theta", expected: "[1] or [1, 1] values", got: "2 values")) {
+            try model.logProb([1, 1, 1], theta: [0, 1], device: cpu)
+        }
+        let events = try Events(x: [1, 1, 1], theta: [0.5], observables: 3, parameters: 1)
+        #expect(throws: ModelError.noReferenceEvents(reference: [0], distinct: [[0.5]])) {
+            try DensityModel(config: model.config).prepared(on: events)
+        }
+        #expect(throws: ModelError.self) { try Events(x: [1, .nan, 1], theta: [0], observables: 3, parameters: 1) }
+    }
+}
+
+@Suite struct SamplingTests {
+    @Test("samples lie in the intervals and follow the trained 2-D model's density (χ² on 8×8 latent bins)")
+    func samplesFollowDensity() throws {
+        let cpu = try Devices.open("cpu")
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.continuous("x1", -5, 10)],
+                                       parameters: ["t"], reference: [0], epochs: 3)
+        let events = try TestModels.events(count: 1500, observables: ["x0", "x1"], conditional: true)
+        let model = try DensityModel(config: config).fit(events, device: cpu)
+        let n = 40_000
+        let x = try model.sample(count: n, theta: [0.5], seed: 5, device: cpu)
+        for r in 0..<n {
+            #expect(x[2 * r] >= 0 && x[2 * r] <= 10 && x[2 * r + 1] >= -5 && x[2 * r + 1] <= 10)
+        }
+        let u = try model.sampleLatent(count: n, theta: [0.5], seed: 5, device: cpu)
+        // Expected bin probabilities by quadrature of the model's latent density.
+        var probabilities = [Double](repeating: 0, count: 64)
+        let (nodes, weights) = gaussLegendreGrid(evenlySpaced(-5, 5, count: 64))
+        var grid: [Double] = [], gridWeights: [Double] = [], bins: [Int] = []
+        func bin(_ v: Double) -> Int { min(7, max(0, Int((v + 5) / 1.25))) }
+        for (a, wa) in zip(nodes, weights) {
+            for (b, wb) in zip(nodes, weights) { grid += [a, b]; gridWeights.append(wa * wb); bins.append(bin(a) * 8 + bin(b)) }
+        }
+        let logP = try model.logProbLatent(grid, theta: [0.5], device: cpu)
+        for k in logP.indices { probabilities[bins[k]] += exp(logP[k]) * gridWeights[k] }
+        var counts = [Double](repeating: 0, count: 64)
+        for r in 0..<n { counts[bin(u[2 * r]) * 8 + bin(u[2 * r + 1])] += 1 }
+        var chi2 = 0.0, dof = -1
+        for k in 0..<64 where probabilities[k] * Double(n) >= 5 {
+            let expected = probabilities[k] * Double(n)
+            chi2 += (counts[k] - expected) * (counts[k] - expected) / expected
+            dof += 1
+        }
+        // χ² 0.1% critical value ≈ dof + 3.1·√(2·dof) + 4.
+        #expect(dof > 10)
+        #expect(chi2 < Double(dof) + 3.1 * (2 * Double(dof)).squareRoot() + 4, "χ² = \(chi2) with \(dof) degrees of freedom")
+    }
+}
