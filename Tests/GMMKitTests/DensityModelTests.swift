@@ -43,7 +43,7 @@ import Glibc
         let events = try TestModels.events(count: 900, observables: ["x0", "x1"], conditional: true)
         let untrained = try DensityModel(config: config).prepared(on: events)
         let trained = try untrained.fit(events, device: cpu)
-        let (nodes, weights) = gaussLegendreGrid(evenlySpaced(-5, 5, count: 80))
+        let (nodes, weights) = gaussLegendreGrid(evenlySpaced(-5, 5, count: 200))
         var u: [Double] = [], w: [Double] = []
         for (a, wa) in zip(nodes, weights) { for (b, wb) in zip(nodes, weights) { u += [a, b]; w.append(wa * wb) } }
         for model in [untrained, trained] {

@@ -27,6 +27,13 @@ import Testing
             try ObservableProjection(
                 name: "bw", values: bounded, weights: weights, lowerBound: -.pi, upperBound: .pi, f: 0),
             try ObservableProjection(name: "b2", values: bounded, lowerBound: -.pi, upperBound: .pi, f: 0.2),
+            // The monotone cubic response curve, with few knots (as the model builds it).
+            try ObservableProjection(name: "g5c", values: gamma, lowerBound: 0, upperBound: .infinity, f: 0.5,
+                                     maxKnots: 30, interpolation: .monotoneCubic),
+            try ObservableProjection(name: "bwc", values: bounded, weights: weights, lowerBound: -.pi, upperBound: .pi, f: 0,
+                                     maxKnots: 20, interpolation: .monotoneCubic),
+            try ObservableProjection(name: "g0c", values: gamma, lowerBound: -.infinity, upperBound: .infinity, f: 0,
+                                     interpolation: .monotoneCubic),
         ]
     }
 
@@ -116,6 +123,21 @@ import Testing
         #expect(d < 2 * 1.36 / sqrt(Double(us.count)), "KS statistic \(d)")
         let dReference = ksStatistic(p.toLatent(reference)) { p.target.cdf($0) }
         #expect(dReference < 0.005, "KS statistic on the reference data \(dReference)")
+    }
+
+    @Test func monotoneCubicSlopeIsContinuousAtKnots() throws {
+        for p in try Self.projections() where p.table.interpolation == .monotoneCubic {
+            // log Q_x' = log|dh/dx| + log q_u(h(x)) is continuous across every knot (a linear
+            // curve would jump by the ratio of neighbouring slopes).
+            let knots = p.table.knotsX
+            func logSlope(_ x: Double) -> Double { p.logAbsJacobian(x) + p.target.logDensity(p.toLatent(x)) }
+            for j in 1..<(knots.count - 1) {
+                let h = 1e-7 * min(knots[j] - knots[j - 1], knots[j + 1] - knots[j])
+                #expect(abs(logSlope(knots[j] - h) - logSlope(knots[j] + h)) < 1e-4, "\(p.name): Q_x' jumps at knot \(j)")
+            }
+            let copy = try ObservableProjection(table: p.table)
+            #expect(copy.toLatent(knots[1] * 0.7 + knots[2] * 0.3) == p.toLatent(knots[1] * 0.7 + knots[2] * 0.3))
+        }
     }
 
     @Test func linearResponseWhenFIsOne() throws {

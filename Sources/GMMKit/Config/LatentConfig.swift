@@ -1,8 +1,11 @@
 /// The latent target q̃_u of Eq. (1) and the latent interval, shared by all continuous observables.
 ///
-/// File keys (all optional): `alpha` (default 4), `beta` (3), `gamma` (1), `interval` ([-5, 5]).
+/// File keys (all optional): `alpha` (default 4), `beta` (3), `gamma` (1), `interval` ([-5, 5]),
+/// and how the response curve Q_x is built from the reference events: `interpolation`
+/// (`monotone_cubic`, default, or `linear` as in the paper) between knots at quantiles of the
+/// reference data, one per `events_per_knot` events (100) and at most `max_knots` (1000).
 public struct LatentConfig: Sendable, Equatable, Codable {
-    static let keys = ["alpha", "beta", "gamma", "interval"]
+    static let keys = ["alpha", "beta", "gamma", "interval", "interpolation", "events_per_knot", "max_knots"]
 
     /// Edge steepness α (> 0).
     public var alpha: Double
@@ -12,6 +15,17 @@ public struct LatentConfig: Sendable, Equatable, Codable {
     public var gamma: Double
     /// The latent interval [u_min, u_max] (finite, u_min < u_max).
     public var interval: ConfigInterval
+    /// How Q_x runs between knots.
+    public var interpolation: ProjectionInterpolation = .monotoneCubic
+    /// Reference events per knot of Q_x (>= 1): fewer knots smooth the empirical CDF's noise.
+    public var eventsPerKnot: Int = 100
+    /// Most knots of Q_x (>= 1).
+    public var maxKnots: Int = 1000
+
+    /// Knots for `events` reference events: events / events_per_knot, within [8, max_knots].
+    public func knotCount(events: Int) -> Int {
+        min(maxKnots, max(min(8, maxKnots), events / eventsPerKnot))
+    }
 
     /// Creates a latent description (defaults: the paper's (4, 3, 1) on [−5, 5]) without validation.
     public init(alpha: Double = 4, beta: Double = 3, gamma: Double = 1, interval: ConfigInterval = .init(lower: -5, upper: 5)) {
@@ -52,6 +66,12 @@ public struct LatentConfig: Sendable, Equatable, Codable {
                 path: "\(path).gamma", expected: "alpha * beta + gamma > 0 (a plateau of positive width)",
                 got: "\(StableMath.format(gamma)) (alpha * beta + gamma = \(alpha * beta + gamma))")
         }
+        guard eventsPerKnot >= 1 else {
+            throw .invalidValue(path: "\(path).events_per_knot", expected: "an integer >= 1", got: "\(eventsPerKnot)")
+        }
+        guard maxKnots >= 1 else {
+            throw .invalidValue(path: "\(path).max_knots", expected: "an integer >= 1", got: "\(maxKnots)")
+        }
         let lo = interval.lower, hi = interval.upper
         guard lo.isFinite, hi.isFinite, lo < hi else {
             throw .invalidValue(
@@ -70,8 +90,21 @@ public struct LatentConfig: Sendable, Equatable, Codable {
             gamma: try reader.optional("gamma", Double.self, expected: "a number") ?? d.gamma,
             interval: try reader.optional(
                 "interval", ConfigInterval.self, expected: "an array [u_min, u_max] of two numbers") ?? d.interval)
+        if let text = try reader.optional("interpolation", String.self, expected: "a string") {
+            guard let value = ProjectionInterpolation(rawValue: text) else {
+                let path = decoder.codingPath.isEmpty ? "latent" : configPath(decoder.codingPath)
+                throw ConfigError.invalidValue(path: "\(path).interpolation", expected: "monotone_cubic or linear", got: "'\(text)'")
+            }
+            interpolation = value
+        }
+        eventsPerKnot = try reader.optional("events_per_knot", Int.self, expected: "an integer") ?? d.eventsPerKnot
+        maxKnots = try reader.optional("max_knots", Int.self, expected: "an integer") ?? d.maxKnots
         try validate(at: decoder.codingPath.isEmpty ? "latent" : configPath(decoder.codingPath))
     }
 
-    private enum CodingKeys: String, CodingKey { case alpha, beta, gamma, interval }
+    private enum CodingKeys: String, CodingKey {
+        case alpha, beta, gamma, interval, interpolation
+        case eventsPerKnot = "events_per_knot"
+        case maxKnots = "max_knots"
+    }
 }

@@ -39,20 +39,73 @@ extension DensityModel {
         }
     }
 
-    /// θ per event, [n, p], from either one θ ([p], used for every event) or one per event.
-    func expandTheta(_ theta: [Double], count n: Int) throws -> [Double] {
+    /// θ for the events `rows`, [rows.count, p], from either one θ ([p], used for every event)
+    /// or one per event ([N, p]).
+    func thetaRows(_ theta: [Double], _ rows: Range<Int>) -> [Double] {
         let p = parameterCount
-        if theta.count == n * p { return theta }
-        if theta.count == p { return (0..<n).flatMap { _ in theta } }
-        throw ModelError.shapeMismatch(field: "theta", expected: "[\(p)] or [\(n), \(p)] values", got: "\(theta.count) values")
+        if theta.count == p {
+            var result = [Double]()
+            result.reserveCapacity(rows.count * p)
+            for _ in rows { result.append(contentsOf: theta) }
+            return result
+        }
+        return Array(theta[(rows.lowerBound * p)..<(rows.upperBound * p)])
+    }
+
+    /// Checks that θ is [p] or [n, p] and finite.
+    func checkTheta(_ theta: [Double], count n: Int) throws {
+        let p = parameterCount
+        guard theta.count == p || theta.count == n * p else {
+            throw ModelError.shapeMismatch(field: "theta", expected: "[\(p)] or [\(n), \(p)] values", got: "\(theta.count) values")
+        }
+        if let bad = theta.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.nonFinite(field: "theta", row: theta.count == p ? 0 : bad / p, column: bad % p, value: theta[bad])
+        }
     }
 
     /// log p(u|θ) per event in the latent space, [N]: `u` is [N, d] (latent values for
     /// continuous observables, values for integer ones), `theta` is [p] or [N, p].
     public func logProbLatent(_ u: [Double], theta: [Double], device: Device) throws -> [Double] {
+        let n = try rowCount(u, field: "u")
         var result = [Double]()
-        try evaluateChunks(u, theta: theta, device: device) { evaluator, rows in
-            result.append(contentsOf: try evaluator.eventLogProbabilities(rows: rows).map(Double.init))
+        result.reserveCapacity(n)
+        try evaluateChunks(count: n, theta: theta, device: device, latent: { rows in
+            let chunk = Array(u[(rows.lowerBound * observableCount)..<(rows.upperBound * observableCount)])
+            try checkLatent(chunk, firstRow: rows.lowerBound)
+            return chunk
+        }) { evaluator, rows in
+            result.append(contentsOf: try evaluator.eventLogProbabilities(rows: rows.count).map(Double.init))
+        }
+        return result
+    }
+
+    /// log p(x|θ) per event in the data space (the latent density times the projection's
+    /// Jacobian), [N]: `x` is [N, d], `theta` is [p] or [N, p]. Events are projected and
+    /// evaluated in chunks, so memory stays bounded beyond the input and output arrays.
+    ///
+    /// - Throws: ``ModelError`` for a shape mismatch, a non-finite value, a value outside its
+    ///   observable's interval or a non-integer value of an integer observable.
+    public func logProb(_ x: [Double], theta: [Double], device: Device) throws -> [Double] {
+        let n = try rowCount(x, field: "x")
+        var result = [Double]()
+        result.reserveCapacity(n)
+        var jacobian: [Double] = []
+        try evaluateChunks(count: n, theta: theta, device: device, latent: { rows in
+            let chunk = Array(x[(rows.lowerBound * observableCount)..<(rows.upperBound * observableCount)])
+            do {
+                try validateObservables(chunk, count: rows.count)
+            } catch let ModelError.outsideInterval(observable, row, value, lower, upper) {
+                throw ModelError.outsideInterval(observable: observable, row: row + rows.lowerBound, value: value, lower: lower, upper: upper)
+            } catch let ModelError.notInteger(observable, row, value) {
+                throw ModelError.notInteger(observable: observable, row: row + rows.lowerBound, value: value)
+            } catch let ModelError.nonFinite(field, row, column, value) {
+                throw ModelError.nonFinite(field: field, row: row + rows.lowerBound, column: column, value: value)
+            }
+            jacobian = try logAbsJacobian(chunk)
+            return try toLatent(chunk)
+        }) { evaluator, rows in
+            let latent = try evaluator.eventLogProbabilities(rows: rows.count)
+            for (l, j) in zip(latent, jacobian) { result.append(Double(l) + j) }
         }
         return result
     }
@@ -60,68 +113,74 @@ extension DensityModel {
     /// The autoregressive factors log p_i(u_i | u_<i, θ) per event, [N, d].
     func logProbLatentFactors(_ u: [Double], theta: [Double], device: Device) throws -> [Double] {
         let d = observableCount
+        let n = try rowCount(u, field: "u")
         let layout = ModelLayout(config: config)
         var result = [Double]()
-        try evaluateChunks(u, theta: theta, device: device) { evaluator, rows in
-            var block = [Double](repeating: 0, count: rows * d)
+        try evaluateChunks(count: n, theta: theta, device: device, latent: { rows in
+            let chunk = Array(u[(rows.lowerBound * d)..<(rows.upperBound * d)])
+            try checkLatent(chunk, firstRow: rows.lowerBound)
+            return chunk
+        }) { evaluator, rows in
+            var block = [Double](repeating: 0, count: rows.count * d)
             for (buffer, indices) in [(evaluator.continuousLogProb, layout.continuousIndices), (evaluator.integerLogProb, layout.integerIndices)] {
                 guard let buffer else { continue }
                 let values = try evaluator.device.read(buffer)
-                for (j, i) in indices.enumerated() { for r in 0..<rows { block[r * d + i] = Double(values[j * evaluator.capacity + r]) } }
+                for (j, i) in indices.enumerated() { for r in 0..<rows.count { block[r * d + i] = Double(values[j * evaluator.capacity + r]) } }
             }
             result.append(contentsOf: block)
         }
         return result
     }
 
-    /// Evaluates the networks on `u` in chunks, calling `collect` after each.
-    private func evaluateChunks(_ u: [Double], theta: [Double], device: Device,
-                                _ collect: (ModelEvaluator, Int) throws -> Void) throws {
+    /// The number of rows of a [N, d] array, or a shape error naming `field`.
+    func rowCount(_ values: [Double], field: String) throws -> Int {
         guard isPrepared else { throw ModelError.notFitted }
-        guard u.count % observableCount == 0 else {
-            throw ModelError.shapeMismatch(field: "u", expected: "[N, \(observableCount)]", got: "\(u.count) values")
+        guard values.count % observableCount == 0 else {
+            throw ModelError.shapeMismatch(field: field, expected: "[N, \(observableCount)]", got: "\(values.count) values")
         }
+        return values.count / observableCount
+    }
+
+    /// Checks latent values [rows, d]: continuous ones inside the latent interval, integer ones
+    /// valid values; `firstRow` numbers the rows in errors.
+    func checkLatent(_ u: [Double], firstRow: Int) throws {
         let n = u.count / observableCount
         let lo = config.latent.interval.lower, hi = config.latent.interval.upper
-        for (i, observable) in config.observables.enumerated() {
+        for (i, observable) in config.observables.enumerated() where observable.kind == .continuous {
             for r in 0..<n {
                 let v = u[r * observableCount + i]
-                if observable.kind == .continuous, !(v >= lo && v <= hi) {
-                    if !v.isFinite { throw ModelError.nonFinite(field: "u", row: r, column: i, value: v) }
-                    throw ModelError.outsideInterval(observable: "\(observable.name) (latent)", row: r, value: v, lower: lo, upper: hi)
+                if !(v >= lo && v <= hi) {
+                    if !v.isFinite { throw ModelError.nonFinite(field: "u", row: firstRow + r, column: i, value: v) }
+                    throw ModelError.outsideInterval(observable: "\(observable.name) (latent)", row: firstRow + r, value: v, lower: lo, upper: hi)
                 }
             }
         }
-        if observableCount > 0 { try validateIntegerObservables(u, count: n) }
-        let fullTheta = try expandTheta(theta, count: n)
-        if let bad = fullTheta.firstIndex(where: { !$0.isFinite }) {
-            throw ModelError.nonFinite(field: "theta", row: bad / max(1, parameterCount), column: bad % max(1, parameterCount), value: fullTheta[bad])
+        do {
+            try validateIntegerObservables(u, count: n)
+        } catch let ModelError.outsideInterval(observable, row, value, lower, upper) {
+            throw ModelError.outsideInterval(observable: observable, row: row + firstRow, value: value, lower: lower, upper: upper)
+        } catch let ModelError.notInteger(observable, row, value) {
+            throw ModelError.notInteger(observable: observable, row: row + firstRow, value: value)
         }
+    }
+
+    /// Evaluates the networks on `count` events in chunks: `latent` gives each chunk's latent
+    /// values [rows, d]; `collect` reads the evaluator's results after each chunk.
+    private func evaluateChunks(count n: Int, theta: [Double], device: Device, latent: (Range<Int>) throws -> [Double],
+                                _ collect: (ModelEvaluator, Range<Int>) throws -> Void) throws {
+        try checkTheta(theta, count: n)
         if n == 0 { return }
         let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(n, Self.evaluationChunk), training: false)
         let buffers = try ChunkBuffers(evaluator: evaluator)
         var start = 0
         while start < n {
-            let end = min(n, start + evaluator.capacity)
-            let rows = end - start
-            let encoded = encode(latent: Array(u[(start * observableCount)..<(end * observableCount)]),
-                                 theta: Array(fullTheta[(start * parameterCount)..<(end * parameterCount)]), weights: nil, count: rows)
+            let rows = start..<min(n, start + evaluator.capacity)
+            let u = try latent(rows)
+            let encoded = encode(latent: u, theta: thetaRows(theta, rows), weights: nil, count: rows.count)
             try evaluator.evaluate(try buffers.upload(encoded, model: self))
             try collect(evaluator, rows)
-            start = end
+            start = rows.upperBound
         }
-    }
-
-    /// log p(x|θ) per event in the data space (the latent density times the projection's
-    /// Jacobian), [N]: `x` is [N, d], `theta` is [p] or [N, p].
-    ///
-    /// - Throws: ``ModelError`` for a shape mismatch, a non-finite value, a value outside its
-    ///   observable's interval or a non-integer value of an integer observable.
-    public func logProb(_ x: [Double], theta: [Double], device: Device) throws -> [Double] {
-        let u = try toLatent(x)
-        let latent = try logProbLatent(u, theta: theta, device: device)
-        let jacobian = try logAbsJacobian(x)
-        return zip(latent, jacobian).map { $0 + $1 }
     }
 }
 

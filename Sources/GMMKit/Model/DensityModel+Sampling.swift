@@ -11,14 +11,20 @@ extension DensityModel {
     /// - Parameter progress: called with the number of events drawn so far after each chunk.
     public func sample(count: Int, theta: [Double], seed: UInt64, device: Device,
                        progress: ((Int) -> Void)? = nil) throws -> [Double] {
-        let u = try sampleLatent(count: count, theta: theta, seed: seed, device: device, progress: progress)
-        return try fromLatent(u)
+        try draw(count: count, theta: theta, seed: seed, device: device, dataSpace: true, progress: progress)
     }
 
     /// Like ``sample(count:theta:seed:device:progress:)`` but returns latent values [count, d]
     /// (integer observables as values).
     public func sampleLatent(count: Int, theta: [Double], seed: UInt64, device: Device,
                              progress: ((Int) -> Void)? = nil) throws -> [Double] {
+        try draw(count: count, theta: theta, seed: seed, device: device, dataSpace: false, progress: progress)
+    }
+
+    /// Draws in chunks, mapping each chunk to data space when `dataSpace` (so only the output
+    /// array grows with `count`).
+    private func draw(count: Int, theta: [Double], seed: UInt64, device: Device, dataSpace: Bool,
+                      progress: ((Int) -> Void)?) throws -> [Double] {
         guard isPrepared else { throw ModelError.notFitted }
         guard count >= 0 else { throw ModelError.invalidArgument(name: "count", expected: "a non-negative number of events", got: "\(count)") }
         guard theta.count == parameterCount else {
@@ -40,6 +46,7 @@ extension DensityModel {
         let uniforms = try device.makeBuffer(count: 2 * capacity)
         let scalings = inputScalings
         let scaleBuffers = try scalings.map { (try device.makeBuffer([Float($0.scale)]), try device.makeBuffer([Float($0.shift)])) }
+        let categoryShifts = try config.observables.map { (try device.makeBuffer([1]), try device.makeBuffer([Float($0.interval.lower)])) }
         var rng = SeededGenerator(seed: seed, stream: 7)
         var result = [Double](repeating: 0, count: count * d)
         var start = 0
@@ -67,8 +74,7 @@ extension DensityModel {
                     try device.sampleCategorical(logits: stack.output(workspace, rows: rows).batches(j..<(j + 1)),
                                                  uniforms: MatrixView(uniforms, rows: rows, cols: 1), into: out)
                     // Category index → value: add the interval's lower end.
-                    let lower = try device.makeBuffer([Float(config.observables[i].interval.lower)])
-                    let one = try device.makeBuffer([1])
+                    let (one, lower) = categoryShifts[i]
                     try device.affineColumns(out, into: out, scale: MatrixView(one, rows: 1, cols: 1), shift: MatrixView(lower, rows: 1, cols: 1))
                 }
                 // The drawn value becomes an input of the later observables' networks.
@@ -78,7 +84,11 @@ extension DensityModel {
             }
             let values = try device.read(drawn)
             for i in 0..<d {
-                for r in 0..<rows { result[(start + r) * d + i] = Double(values[i * capacity + r]) }
+                let projection = dataSpace ? projections[i] : nil
+                for r in 0..<rows {
+                    let u = Double(values[i * capacity + r])
+                    result[(start + r) * d + i] = projection?.fromLatent(u) ?? u
+                }
             }
             start += rows
             progress?(start)

@@ -12,7 +12,7 @@ import GMMCompute
 /// and ``load(from:)`` write and read a model directory.
 public struct DensityModel: Sendable {
     /// The model description.
-    public let config: ModelConfig
+    public internal(set) var config: ModelConfig
     /// The latent projection of each observable (nil for integer observables), [d]; empty
     /// until the model is prepared on events.
     public internal(set) var projections: [ObservableProjection?]
@@ -55,7 +55,8 @@ public struct DensityModel: Sendable {
 
     // MARK: Preparation
 
-    /// The model with its projections built from the (weighted) events at the reference θ,
+    /// The model with its projections built from the (weighted) events at the reference θ
+    /// (on an unbounded side covering the events at every θ, plus a 5% margin),
     /// its parameter scaling from the events' θ range, and freshly initialised weights (seed
     /// `config.training.seed`): ready to train or to evaluate untrained.
     ///
@@ -69,9 +70,17 @@ public struct DensityModel: Sendable {
             guard observable.kind == .continuous else { return nil }
             let values = reference.map { events.x[$0 * observableCount + i] }
             let weights = events.weights.map { w in reference.map { w[$0] } }
+            // D_x comes from the reference θ; an unbounded side covers the events at every θ.
+            var lowest = Double.infinity, highest = -Double.infinity
+            for r in 0..<events.count {
+                lowest = min(lowest, events.x[r * observableCount + i])
+                highest = max(highest, events.x[r * observableCount + i])
+            }
             return try ObservableProjection(
                 name: observable.name, values: values, weights: weights, lowerBound: observable.interval.lower,
-                upperBound: observable.interval.upper, f: observable.projectionF, target: try config.latent.target())
+                upperBound: observable.interval.upper, f: observable.projectionF, target: try config.latent.target(),
+                maxKnots: config.latent.knotCount(events: values.count), coverage: lowest...highest,
+                interpolation: config.latent.interpolation)
         }
         model.parameterScaling = (0..<parameterCount).map { j in
             var lo = Double.infinity, hi = -Double.infinity
@@ -195,13 +204,19 @@ public struct DensityModel: Sendable {
     }
 
     /// Σ_i log|dh_i/dx_i| per event, [N]: the data-space density is the latent one times this.
+    /// A value of an unbounded observable beyond the range its projection covers has no
+    /// probability under the model: −∞.
     public func logAbsJacobian(_ x: [Double]) throws -> [Double] {
         guard isPrepared else { throw ModelError.notFitted }
         let n = x.count / observableCount
         var total = [Double](repeating: 0, count: n)
         for (i, projection) in projections.enumerated() {
             guard let projection else { continue }
-            for r in 0..<n { total[r] += projection.logAbsJacobian(x[r * observableCount + i]) }
+            for r in 0..<n {
+                let v = x[r * observableCount + i]
+                total[r] += v < projection.supportLowerBound || v > projection.supportUpperBound
+                    ? -.infinity : projection.logAbsJacobian(v)
+            }
         }
         return total
     }

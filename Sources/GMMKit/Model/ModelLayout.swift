@@ -60,6 +60,17 @@ struct ModelLayout {
         (continuous?.forwardFlopsPerEvent ?? 0) + (categorical?.forwardFlopsPerEvent ?? 0)
     }
 
+    /// Useful backward FLOPs per event: every layer's weight gradient, and the input gradient of
+    /// every layer fed by another layer (not of those fed by θ or the data).
+    var backwardFlopsPerEvent: Double {
+        [continuous, categorical].compactMap { $0 }.reduce(0) { total, stack in
+            total + stack.layers.reduce(0) { sum, layer in
+                if case .slot = layer.input { return sum + 2 * layer.forwardFlops(rows: 1) }
+                return sum + layer.forwardFlops(rows: 1)
+            }
+        }
+    }
+
     /// A zero parameter vector of this layout with the fixed padding values set: categories
     /// beyond a categorical network's own count get a logit bias of −1e30 (probability zero).
     func initialPadding() -> [Float] {

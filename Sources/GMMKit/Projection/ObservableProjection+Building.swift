@@ -23,12 +23,16 @@ extension ObservableProjection {
     ///   - f: projection constant in [0, 1].
     ///   - target: the latent target (default: the paper's).
     ///   - maxKnots: maximum number of interior knots (default 1000).
+    ///   - interpolation: how Q_x runs between knots (default: linear, the paper's).
+    ///   - coverage: values an unbounded side must also cover, besides `values` (for example the
+    ///     range of the observable at every θ, while D_x comes from the reference θ alone).
     /// - Throws: ``ProjectionError`` for empty data, mismatched counts, non-finite values or weights,
     ///   values outside the interval, a non-positive total weight, an invalid interval, f or `maxKnots`.
     public init(
         name: String, values: [Double], weights: [Double]? = nil,
         lowerBound: Double, upperBound: Double, f: Double,
-        target: LatentTarget = .standard, maxKnots: Int = 1000
+        target: LatentTarget = .standard, maxKnots: Int = 1000, coverage: ClosedRange<Double>? = nil,
+        interpolation: ProjectionInterpolation = .linear
     ) throws(ProjectionError) {
         guard !lowerBound.isNaN, !upperBound.isNaN, lowerBound < upperBound else {
             throw .invalidInterval(observable: name, lower: lowerBound, upper: upperBound)
@@ -54,19 +58,21 @@ extension ObservableProjection {
 
         let knots = Self.buildKnots(
             values: values, weights: w, total: total,
-            lowerBound: lowerBound, upperBound: upperBound, f: f, maxKnots: maxKnots)
+            lowerBound: lowerBound, upperBound: upperBound, f: f, maxKnots: maxKnots, coverage: coverage)
         let table = ProjectionTable(
             name: name,
             declaredLowerBound: lowerBound.isFinite ? lowerBound : nil,
             declaredUpperBound: upperBound.isFinite ? upperBound : nil,
             projectionF: f, knotsX: knots.x, knotsQ: knots.q, target: target)
-        try self.init(table: table)
+        var chosen = table
+        chosen.interpolation = interpolation
+        try self.init(table: chosen)
     }
 
     /// The knot tables of Q_x for validated inputs (see the initialiser's documentation).
     static func buildKnots(
         values: [Double], weights: [Double], total: Double,
-        lowerBound: Double, upperBound: Double, f: Double, maxKnots: Int
+        lowerBound: Double, upperBound: Double, f: Double, maxKnots: Int, coverage: ClosedRange<Double>? = nil
     ) -> (x: [Double], q: [Double]) {
         // Distinct values in increasing order with their summed weights.
         let order = values.indices.sorted { values[$0] < values[$1] }
@@ -80,8 +86,8 @@ extension ObservableProjection {
                 mass.append(weights[i])
             }
         }
-        let vMin = distinct[0]
-        let vMax = distinct[distinct.count - 1]
+        let vMin = min(distinct[0], coverage?.lowerBound ?? .infinity)
+        let vMax = max(distinct[distinct.count - 1], coverage?.upperBound ?? -.infinity)
         let range = vMax - vMin
         let margin = unboundedMarginFraction * (range > 0 ? range : max(1, abs(vMin)))
         let a = lowerBound.isFinite ? lowerBound : vMin - margin

@@ -31,6 +31,8 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
     public let table: ProjectionTable
     /// Slope of Q_x on each segment, shape `[K − 1]`, all > 0.
     private let slopes: [Double]
+    /// dQ_x/dx at each knot for the monotone cubic curve, shape `[K]` (empty when linear).
+    private let derivatives: [Double]
 
     /// Name of the observable.
     public var name: String { table.name }
@@ -92,6 +94,58 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         }
         self.table = table
         self.slopes = slopes
+        derivatives = table.interpolation == .monotoneCubic ? Self.monotoneDerivatives(xs, slopes) : []
+    }
+
+    /// Fritsch–Butland knot derivatives: the weighted harmonic mean of the neighbouring
+    /// secants inside (at most 3× the smaller, which keeps each cubic piece monotone), the
+    /// secant at the two ends. All secants are positive, so every derivative is.
+    static func monotoneDerivatives(_ xs: [Double], _ slopes: [Double]) -> [Double] {
+        let k = xs.count
+        var m = [Double](repeating: 0, count: k)
+        m[0] = slopes[0]
+        m[k - 1] = slopes[k - 2]
+        if k > 2 {
+            for j in 1..<(k - 1) {
+                let (h0, h1) = (xs[j] - xs[j - 1], xs[j + 1] - xs[j])
+                let (w0, w1) = (2 * h1 + h0, h1 + 2 * h0)
+                m[j] = (w0 + w1) / (w0 / slopes[j - 1] + w1 / slopes[j])
+            }
+        }
+        return m
+    }
+
+    /// (Q_x, 1 − Q_x, dQ_x/dx) of the cubic piece j at t = (x − x_j)/h_j ∈ [0, 1].
+    @inline(__always) private func cubic(_ j: Int, _ t: Double) -> (lower: Double, upper: Double, derivative: Double) {
+        let xs = table.knotsX, qs = table.knotsQ
+        let h = xs[j + 1] - xs[j]
+        let (t2, t3) = (t * t, t * t * t)
+        let h00 = 2 * t3 - 3 * t2 + 1, h01 = 3 * t2 - 2 * t3
+        let h10 = (t3 - 2 * t2 + t) * h, h11 = (t3 - t2) * h
+        let bend = h10 * derivatives[j] + h11 * derivatives[j + 1]
+        let lower = h00 * qs[j] + h01 * qs[j + 1] + bend
+        let upper = h00 * (1 - qs[j]) + h01 * (1 - qs[j + 1]) - bend
+        let derivative = (6 * t2 - 6 * t) / h * (qs[j] - qs[j + 1]) + (3 * t2 - 4 * t + 1) * derivatives[j] + (3 * t2 - 2 * t) * derivatives[j + 1]
+        // The slope is positive in exact arithmetic; keep rounding from reaching zero.
+        return (lower, upper, max(derivative, 1e-12 * slopes[j]))
+    }
+
+    /// x in piece j where the cubic's Q (or 1 − Q, when `fromUpper`) equals `target`: safeguarded Newton.
+    private func invertCubic(_ j: Int, target: Double, fromUpper: Bool) -> Double {
+        let xs = table.knotsX
+        let h = xs[j + 1] - xs[j]
+        var (lo, hi) = (0.0, 1.0)
+        var t = 0.5
+        for _ in 0..<60 {
+            let v = cubic(j, t)
+            let residual = fromUpper ? target - v.upper : v.lower - target
+            if residual > 0 { hi = t } else { lo = t }
+            var next = t - residual / (v.derivative * h)
+            if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
+            if abs(next - t) <= 1e-15 { t = next; break }
+            t = next
+        }
+        return min(max(xs[j] + t * h, xs[j]), xs[j + 1])
     }
 
     // MARK: Unchecked evaluation
@@ -115,12 +169,14 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         let lower = table.target.cdf(u)
         if lower <= 0.5 {
             let j = segment(containing: lower, in: qs)
+            if !derivatives.isEmpty { return invertCubic(j, target: lower, fromUpper: false) }
             let x = xs[j] + (lower - qs[j]) / slopes[j]
             return min(max(x, xs[j]), xs[j + 1])
         }
         // Work from the upper end so that a small 1 − Q keeps its precision.
         let upper = table.target.survival(u)
         let j = segment(containing: 1 - upper, in: qs)
+        if !derivatives.isEmpty { return invertCubic(j, target: upper, fromUpper: true) }
         let x = xs[j + 1] - (upper - (1 - qs[j + 1])) / slopes[j]
         return min(max(x, xs[j]), xs[j + 1])
     }
@@ -131,6 +187,11 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
     public func logAbsJacobian(_ x: Double) -> Double {
         if x.isNaN { return .nan }
         let j = segment(containing: x, in: table.knotsX)
+        if !derivatives.isEmpty {
+            let xs = table.knotsX
+            let xc = min(max(x, xs[0]), xs[xs.count - 1])
+            return log(cubic(j, (xc - xs[j]) / (xs[j + 1] - xs[j])).derivative) - table.target.logDensity(toLatent(x))
+        }
         return log(slopes[j]) - table.target.logDensity(toLatent(x))
     }
 
@@ -143,6 +204,10 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         let qs = table.knotsQ
         let xc = min(max(x, xs[0]), xs[xs.count - 1])
         let j = segment(containing: xc, in: xs)
+        if !derivatives.isEmpty {
+            let v = cubic(j, (xc - xs[j]) / (xs[j + 1] - xs[j]))
+            return (min(max(v.lower, qs[j]), qs[j + 1]), min(max(v.upper, 1 - qs[j + 1]), 1 - qs[j]))
+        }
         let lower = min(qs[j] + (xc - xs[j]) * slopes[j], qs[j + 1])
         let upper = min((1 - qs[j + 1]) + (xs[j + 1] - xc) * slopes[j], 1 - qs[j])
         return (lower, upper)

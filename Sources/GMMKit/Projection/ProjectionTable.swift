@@ -1,3 +1,12 @@
+/// How the response curve Q_x runs between its knots.
+public enum ProjectionInterpolation: String, Sendable, Equatable, Codable {
+    /// Straight segments (the paper's): dh/dx is a step function.
+    case linear
+    /// A monotone cubic Hermite curve (Fritsch–Butland slopes): dh/dx is continuous, so the
+    /// data-space density has no steps and the knot-to-knot noise of the empirical CDF is smoothed.
+    case monotoneCubic = "monotone_cubic"
+}
+
 /// The serialisable form of an ``ObservableProjection``: its piecewise-linear response curve
 /// Q_x as knot tables plus everything needed to rebuild the projection exactly.
 ///
@@ -23,6 +32,8 @@ public struct ProjectionTable: Sendable, Equatable, Codable {
     public var knotsQ: [Double]
     /// The latent target whose CDF Q_u is inverted: h(x) = Q_u⁻¹(Q_x(x)).
     public var target: LatentTarget
+    /// How Q_x runs between the knots (stored as `interpolation`; absent means linear).
+    public var interpolation: ProjectionInterpolation = .linear
 
     /// Creates a table without validating it; ``ObservableProjection/init(table:)`` validates.
     public init(
@@ -46,5 +57,20 @@ public struct ProjectionTable: Sendable, Equatable, Codable {
         case knotsX = "knots_x"
         case knotsQ = "knots_q"
         case target
+        case interpolation
+    }
+
+    /// Decodes a table; a missing `interpolation` reads as linear (the paper's, and the only
+    /// one of format version 1's first files).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        declaredLowerBound = try c.decodeIfPresent(Double.self, forKey: .declaredLowerBound)
+        declaredUpperBound = try c.decodeIfPresent(Double.self, forKey: .declaredUpperBound)
+        projectionF = try c.decode(Double.self, forKey: .projectionF)
+        knotsX = try c.decode([Double].self, forKey: .knotsX)
+        knotsQ = try c.decode([Double].self, forKey: .knotsQ)
+        target = try c.decode(LatentTarget.self, forKey: .target)
+        interpolation = try c.decodeIfPresent(ProjectionInterpolation.self, forKey: .interpolation) ?? .linear
     }
 }

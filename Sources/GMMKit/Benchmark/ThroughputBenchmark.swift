@@ -1,0 +1,155 @@
+import GMMCompute
+
+/// Throughput of the compute layer and of the model on a device, each also as a fraction of
+/// the device's best sgemm rate measured in the same run (useful FLOPs over time).
+public struct ThroughputBenchmark {
+    /// One measurement.
+    public struct Measurement: Sendable, Codable, CustomStringConvertible {
+        /// What was timed.
+        public var name: String
+        /// Events (or, for sgemm, products) per second.
+        public var eventsPerSecond: Double
+        /// Useful GFLOP/s (0 where not meaningful).
+        public var gflops: Double
+        /// gflops / the best sgemm rate of the run.
+        public var fractionOfPeak: Double
+
+        public var description: String {
+            let rate = eventsPerSecond >= 1e6 ? "\(round1(eventsPerSecond / 1e6))M" : "\(round1(eventsPerSecond / 1e3))k"
+            return "\(name.padded(44)) \(rate.padded(9, left: true)) events/s  \(round1(gflops).padded(7, left: true)) GFLOP/s  \(round1(100 * fractionOfPeak).padded(5, left: true))% of peak"
+        }
+    }
+
+    /// The device measured.
+    public var device: Device
+    /// Minimum seconds per timing (repeats until reached).
+    public var minimumSeconds: Double
+
+    /// A benchmark on `device`, timing each case for at least `minimumSeconds`.
+    public init(device: Device, minimumSeconds: Double = 1) {
+        self.device = device
+        self.minimumSeconds = minimumSeconds
+    }
+
+    /// Seconds per call of `body` (after one warm-up call), synchronising the device each time.
+    func time(_ body: () throws -> Void) throws -> Double {
+        try body()
+        try device.synchronize()
+        var calls = 0
+        let start = monotonicSeconds()
+        var elapsed = 0.0
+        repeat {
+            try body()
+            try device.synchronize()
+            calls += 1
+            elapsed = monotonicSeconds() - start
+        } while elapsed < minimumSeconds
+        return elapsed / Double(calls)
+    }
+
+    /// The sgemm rate (GFLOP/s) for [m, k] × [k, n] on the device.
+    public func sgemmRate(m: Int, n: Int, k: Int) throws -> Double {
+        var rng = SeededGenerator(seed: 1)
+        let a = try device.makeBuffer(rng.floats(m * k, in: -1...1))
+        let b = try device.makeBuffer(rng.floats(k * n, in: -1...1))
+        let c = try device.makeBuffer(count: m * n)
+        let seconds = try time {
+            try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: MatrixView(a, rows: m, cols: k),
+                            b: MatrixView(b, rows: k, cols: n), beta: 0, c: MatrixView(c, rows: m, cols: n))
+        }
+        return 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9
+    }
+
+    /// The Table-5 toy model, prepared on a few toy events (projections and weights).
+    public static func tableFiveModel() throws -> DensityModel {
+        let data = try ToyModel().makeDataset(eventsPerPoint: 200, grid: ToyModel.trainingGrid, seed: 3)
+        let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
+        return try DensityModel(config: try ToyModel.config()).prepared(on: events)
+    }
+
+    /// Forward (and forward + backward) passes of the model's networks with the mixture
+    /// likelihood on `batch` events, and the likelihood kernel alone.
+    public func networkPasses(model: DensityModel, batch: Int, peak: Double) throws -> [Measurement] {
+        let evaluator = try ModelEvaluator(model: model, device: device, capacity: batch, training: true)
+        let data = try ToyModel().makeDataset(eventsPerPoint: (batch + 48) / 49, grid: ToyModel.trainingGrid, seed: 4)
+        let n = batch
+        let events = try Events(x: Array(data.x.prefix(4 * n)), theta: Array(data.theta.prefix(2 * n)), observables: 4, parameters: 2)
+        let latent = try model.toLatent(events.x)
+        let block = try DeviceEventBlock(encoded: model.encode(latent: latent, theta: events.theta, weights: nil, count: n), model: model, device: device)
+        let deviceBatch = block.batch(rows: 0..<n)
+        let gradients = try device.makeBuffer(count: model.parameters.count)
+        let forwardFlops = evaluator.layout.forwardFlopsPerEvent
+        let backwardFlops = evaluator.layout.backwardFlopsPerEvent
+        let forward = try time { try evaluator.evaluate(deviceBatch) }
+        let both = try time { try evaluator.evaluate(deviceBatch, gradients: gradients, lossScale: -1 / Float(n)) }
+        let sc = evaluator.layout.continuousIndices.count
+        let g = model.config.network.nGaussians
+        let likelihood = try time {
+            let params = evaluator.mixtureParameters(rows: n)
+            try device.mixtureLogLikelihood(params, values: deviceBatch.continuousTargets!, bounds: evaluator.truncation,
+                                            logProb: evaluator.logProbView(evaluator.continuousLogProb!, networks: sc, rows: n),
+                                            gradient: (params, LossWeights(weights: nil, scale: 1)))
+        }
+        func measurement(_ name: String, seconds: Double, flopsPerEvent: Double) -> Measurement {
+            let gflops = flopsPerEvent * Double(n) / seconds / 1e9
+            return Measurement(name: name, eventsPerSecond: Double(n) / seconds, gflops: gflops, fractionOfPeak: gflops / peak)
+        }
+        return [
+            measurement("network forward + likelihood, batch \(n)", seconds: forward, flopsPerEvent: forwardFlops),
+            measurement("network forward + backward, batch \(n)", seconds: both, flopsPerEvent: forwardFlops + backwardFlops),
+            Measurement(name: "mixture log-lik + gradient (\(sc)×\(g)), batch \(n)", eventsPerSecond: Double(n) / likelihood, gflops: 0, fractionOfPeak: 0),
+        ]
+    }
+
+    /// Whole-model throughput: training (one epoch of `trainingEvents`), log-density and sampling.
+    public func model(_ model: DensityModel, trainingEvents: Int, evaluationEvents: Int, peak: Double) throws -> [Measurement] {
+        let data = try ToyModel().makeDataset(eventsPerPoint: (max(trainingEvents, evaluationEvents) + 48) / 49, grid: ToyModel.trainingGrid, seed: 5)
+        let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
+        let forwardFlops = ModelLayout(config: model.config).forwardFlopsPerEvent
+        let backwardFlops = ModelLayout(config: model.config).backwardFlopsPerEvent
+        var config = model.config
+        config.training.maxEpochs = 1
+        config.training.batchSize = 5000
+        var single = model
+        single.config = config
+        let subset = events.subset(Array(0..<trainingEvents))
+        let start = monotonicSeconds()
+        let trained = try single.fit(subset, device: device)
+        let trainingSeconds = monotonicSeconds() - start
+        let epoch = trained.history.epochs[0]
+        _ = epoch
+        let trainedEvents = Double(trainingEvents) * (1 - config.training.validationFraction)
+        let validationEvents = Double(trainingEvents) * config.training.validationFraction
+        // One epoch = forward + backward on the training split, forward on the validation split.
+        let trainingRate = trainedEvents / trainingSeconds
+        let epochFlops = trainedEvents * (forwardFlops + backwardFlops) + validationEvents * forwardFlops
+        let x = Array(events.x.prefix(4 * evaluationEvents)), theta = Array(events.theta.prefix(2 * evaluationEvents))
+        let t0 = monotonicSeconds()
+        _ = try model.logProb(x, theta: theta, device: device)
+        let logProbSeconds = monotonicSeconds() - t0
+        let t1 = monotonicSeconds()
+        _ = try model.sample(count: evaluationEvents, theta: [0.3, -0.2], seed: 1, device: device)
+        let sampleSeconds = monotonicSeconds() - t1
+        return [
+            Measurement(name: "training (batch 5000, incl. validation), events/s", eventsPerSecond: trainingRate,
+                        gflops: epochFlops / trainingSeconds / 1e9, fractionOfPeak: epochFlops / trainingSeconds / 1e9 / peak),
+            Measurement(name: "logProb (data space, \(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / logProbSeconds,
+                        gflops: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9,
+                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9 / peak),
+            Measurement(name: "sampling (\(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / sampleSeconds,
+                        gflops: forwardFlops * Double(evaluationEvents) / sampleSeconds / 1e9,
+                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / sampleSeconds / 1e9 / peak),
+        ]
+    }
+}
+
+func round1(_ value: Double) -> String {
+    let scaled = (value * 10).rounded()
+    return "\(Int(scaled) / 10).\(abs(Int(scaled)) % 10)"
+}
+
+extension String {
+    func padded(_ width: Int, left: Bool = false) -> String {
+        count >= width ? self : (left ? String(repeating: " ", count: width - count) + self : self + String(repeating: " ", count: width - count))
+    }
+}
