@@ -8,7 +8,7 @@ import Glibc
 /// `minimumPerChunk` keeps tiny loops single-threaded, where the hand-off would cost more
 /// than the work.
 @inline(__always)
-func parallelFor(_ count: Int, minimumPerChunk: Int = 4096, _ body: (Range<Int>) -> Void) {
+public func parallelFor(_ count: Int, minimumPerChunk: Int = 4096, _ body: (Range<Int>) -> Void) {
     let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let chunks = min(cores, count / max(1, minimumPerChunk))
     if chunks <= 1 {

@@ -101,8 +101,9 @@ extension DensityModel {
             } catch let ModelError.nonFinite(field, row, column, value) {
                 throw ModelError.nonFinite(field: field, row: row + rows.lowerBound, column: column, value: value)
             }
-            jacobian = try logAbsJacobian(chunk)
-            return try toLatent(chunk)
+            let projected = project(chunk, jacobian: true)
+            jacobian = projected.logJacobian
+            return projected.latent
         }) { evaluator, rows in
             let latent = try evaluator.eventLogProbabilities(rows: rows.count)
             for (l, j) in zip(latent, jacobian) { result.append(Double(l) + j) }

@@ -178,29 +178,37 @@ public struct DensityModel: Sendable {
         guard x.count % observableCount == 0 else {
             throw ModelError.shapeMismatch(field: "x", expected: "[N, \(observableCount)]", got: "\(x.count) values")
         }
-        let n = x.count / observableCount
-        try validateObservables(x, count: n)
-        var u = x
-        for (i, projection) in projections.enumerated() {
-            guard let projection else { continue }
-            for r in 0..<n { u[r * observableCount + i] = projection.toLatent(x[r * observableCount + i]) }
-        }
-        return u
+        try validateObservables(x, count: x.count / observableCount)
+        return project(x).latent
     }
 
-    /// Maps latent values [N, d] back to observables (integer observables unchanged).
-    public func fromLatent(_ u: [Double]) throws -> [Double] {
-        guard isPrepared else { throw ModelError.notFitted }
-        guard u.count % observableCount == 0 else {
-            throw ModelError.shapeMismatch(field: "u", expected: "[N, \(observableCount)]", got: "\(u.count) values")
+    /// Latent values [N, d] and Σ_i log|dh_i/dx_i| [N] of checked observables, rows spread
+    /// over the cores.
+    func project(_ x: [Double], jacobian: Bool = false) -> (latent: [Double], logJacobian: [Double]) {
+        let d = observableCount
+        let n = x.count / d
+        var u = x
+        var total = [Double](repeating: 0, count: jacobian ? n : 0)
+        u.withUnsafeMutableBufferPointer { uBuffer in
+            total.withUnsafeMutableBufferPointer { jBuffer in
+                let (up, jp) = (uBuffer.baseAddress!, jacobian ? jBuffer.baseAddress : nil)
+                parallelFor(n, minimumPerChunk: 2048) { rows in
+                    for r in rows {
+                        for (i, projection) in projections.enumerated() {
+                            guard let projection else { continue }
+                            let v = x[r * d + i]
+                            let latent = projection.toLatent(v)
+                            up[r * d + i] = latent
+                            if let jp {
+                                jp[r] += v < projection.supportLowerBound || v > projection.supportUpperBound
+                                    ? -.infinity : projection.logAbsJacobian(v, latent: latent)
+                            }
+                        }
+                    }
+                }
+            }
         }
-        var x = u
-        let n = u.count / observableCount
-        for (i, projection) in projections.enumerated() {
-            guard let projection else { continue }
-            for r in 0..<n { x[r * observableCount + i] = projection.fromLatent(u[r * observableCount + i]) }
-        }
-        return x
+        return (u, total)
     }
 
     /// Σ_i log|dh_i/dx_i| per event, [N]: the data-space density is the latent one times this.
@@ -208,16 +216,6 @@ public struct DensityModel: Sendable {
     /// probability under the model: −∞.
     public func logAbsJacobian(_ x: [Double]) throws -> [Double] {
         guard isPrepared else { throw ModelError.notFitted }
-        let n = x.count / observableCount
-        var total = [Double](repeating: 0, count: n)
-        for (i, projection) in projections.enumerated() {
-            guard let projection else { continue }
-            for r in 0..<n {
-                let v = x[r * observableCount + i]
-                total[r] += v < projection.supportLowerBound || v > projection.supportUpperBound
-                    ? -.infinity : projection.logAbsJacobian(v)
-            }
-        }
-        return total
+        return project(x, jacobian: true).logJacobian
     }
 }

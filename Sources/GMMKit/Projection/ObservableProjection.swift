@@ -181,6 +181,18 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         return min(max(x, xs[j]), xs[j + 1])
     }
 
+    /// log |dh/dx| at x given its latent value u = h(x) (saves recomputing h).
+    public func logAbsJacobian(_ x: Double, latent u: Double) -> Double {
+        if x.isNaN { return .nan }
+        let xs = table.knotsX
+        let j = segment(containing: x, in: xs)
+        if !derivatives.isEmpty {
+            let xc = min(max(x, xs[0]), xs[xs.count - 1])
+            return log(cubic(j, (xc - xs[j]) / (xs[j + 1] - xs[j])).derivative) - table.target.logDensity(u)
+        }
+        return log(slopes[j]) - table.target.logDensity(u)
+    }
+
     /// log |dh/dx| = log Q_x'(x) − log q_u(h(x)); x is clamped to the covered range.
     ///
     /// Q_x' is the slope of the segment containing x (the right-hand segment at a knot).
