@@ -37,10 +37,23 @@ enum Reference {
         return 1 - 0.5 * erfc(-a / s) - 0.5 * erfc(b / s)
     }
 
-    /// N(u; μ, σ).
-    static func normalDensity(_ u: Double, mean: Double, width: Double) -> Double {
-        let z = (u - mean) / width
-        return exp(-0.5 * z * z) / (width * (2 * Double.pi).squareRoot())
+    /// log Q(z) = log P(Z > z): erfc while it is representable, beyond z = 30 the asymptotic
+    /// series Q(z) = φ(z)/z · (1 − 1/z² + 3/z⁴ − 15/z⁶ + 105/z⁸ − …) (relative error < 1e-10 there).
+    static func logUpperTail(_ z: Double) -> Double {
+        if z < 30 { return log(0.5 * erfc(z / 2.0.squareRoot())) }
+        let w = 1 / (z * z)
+        let series = 1 - w * (1 - w * (3 - w * (15 - w * 105)))
+        return -0.5 * z * z - log(z) - 0.5 * log(2 * Double.pi) + log(series)
+    }
+
+    /// log(Φ(b) − Φ(a)): the logarithm of ``normalProbability(_:_:)`` where that is a normal
+    /// double, else from the log tails (intervals beyond 37σ).
+    static func logNormalProbability(_ a: Double, _ b: Double) -> Double {
+        let p = normalProbability(a, b)
+        if p > 1e-300 { return log(p) }
+        let (near, far) = a >= 0 ? (a, b) : (-b, -a)
+        let ln = logUpperTail(near), lf = logUpperTail(far)
+        return ln + log1p(-exp(lf - ln))
     }
 
     /// One row of a Gaussian mixture in float64.
@@ -72,14 +85,20 @@ enum Reference {
             return normalProbability((bounds.lo - means[g]) / widths[g], (bounds.hi - means[g]) / widths[g])
         }
 
-        /// log p(u) = log Σ_g softmax(l)_g N(u; μ_g, σ_g) / Z_g, summed directly.
+        /// log p(u) = log Σ_g softmax(l)_g N(u; μ_g, σ_g) / Z_g. The sum runs over the
+        /// logarithms of its terms (log-sum-exp), so that 30σ tails (N ≈ e⁻⁴⁵⁰) and
+        /// normalisations of components 40σ outside [lo, hi] stay in range.
         func logDensity(_ u: Double) -> Double {
-            let amplitudes = Reference.softmax(logits)
-            var p = 0.0
-            for g in logits.indices {
-                p += amplitudes[g] * Reference.normalDensity(u, mean: means[g], width: widths[g]) / normalization(g)
+            let logAmplitudes = Reference.logSoftmax(logits)
+            let terms = logits.indices.map { g -> Double in
+                let z = (u - means[g]) / widths[g]
+                var term = logAmplitudes[g] - 0.5 * z * z - log(widths[g]) - 0.5 * log(2 * Double.pi)
+                if let bounds {
+                    term -= logNormalProbability((bounds.lo - means[g]) / widths[g], (bounds.hi - means[g]) / widths[g])
+                }
+                return term
             }
-            return log(p)
+            return logSumExp(terms)
         }
 
         /// P(U ≤ x) for the (truncated) mixture.

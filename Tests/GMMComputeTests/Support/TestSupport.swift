@@ -26,10 +26,11 @@ func assertClose<Actual: BinaryFloatingPoint, Expected: BinaryFloatingPoint>(
         let a = Double(actual[i]), e = Double(expected[i])
         if a == e { continue }
         let ratio = a.isFinite && e.isFinite ? abs(a - e) / (atol + rtol * abs(e)) : .infinity
-        if ratio > 1 {
-            failures += 1
-            if ratio > worst.ratio || worst.index < 0 { worst = (i, ratio) }
-        }
+        if ratio > 1 { failures += 1 }
+        if ratio > worst.ratio || worst.index < 0 { worst = (i, ratio) }
+    }
+    if reportMargins {
+        print("assertClose \(sourceLocation.fileName):\(sourceLocation.line) \(what)worst |Δ|/tolerance = \(worst.ratio) over \(actual.count) values")
     }
     if failures > 0 {
         let i = worst.index
@@ -41,6 +42,10 @@ func assertClose<Actual: BinaryFloatingPoint, Expected: BinaryFloatingPoint>(
             """, sourceLocation: sourceLocation)
     }
 }
+
+/// Whether `GMM_GPU_TEST_MARGINS=1` asks ``assertClose`` to print every comparison's worst
+/// |Δ| / tolerance (to see how much room a tolerance leaves).
+let reportMargins: Bool = getenv("GMM_GPU_TEST_MARGINS").map { String(cString: $0) } == "1"
 
 // MARK: Devices under test
 
@@ -60,9 +65,24 @@ enum TestDevices {
     /// The reference: the CPU path.
     static func cpu() throws -> Device { try Devices.open("cpu") }
 
+    /// ``Devices/available()``, after the process's first OpenCL device enumeration has finished.
+    ///
+    /// PoCL answers CL_DEVICE_NOT_FOUND to a clGetDeviceIDs that runs while another thread's
+    /// first one is still initialising it, and the compute layer does not serialise its
+    /// enumerations (DevicesTests.concurrentDiscoveryAgrees shows it), so tests running in
+    /// parallel would now and then see no OpenCL device. Every test that enumerates or opens
+    /// an OpenCL device goes through this first.
+    static func available() -> (entries: [Devices.Entry], openCLProblem: String?) {
+        _ = firstDiscovery
+        return Devices.available()
+    }
+
+    private static let firstDiscovery: Int = Devices.available().entries.count
+
     /// `opencl:cpu` (PoCL) with its matrix products by CLBlast or by the built-in kernel.
     /// Throws (failing the test) when there is no OpenCL CPU device or, for `.clblast`, no CLBlast.
     static func openCL(_ gemm: OpenCLDevice.GemmBackend = .clblast) throws -> OpenCLDevice {
+        _ = firstDiscovery
         switch gemm {
         case .builtin: return try builtinDevice.get()
         case .clblast, .automatic: return try clblastDevice.get()
