@@ -1,0 +1,50 @@
+# gmm-gpu: build, test and demo on Debian 12 (Swift at /opt/swift/usr/bin unless on PATH).
+
+SHELL := /bin/bash
+
+# Swift: use the one on PATH, else the toolchain's usual place on these machines.
+SWIFT_BIN ?= /opt/swift/usr/bin
+ifeq ($(shell command -v swift 2>/dev/null),)
+export PATH := $(SWIFT_BIN):$(PATH)
+endif
+
+# Run-time and build-time libraries: OpenBLAS, the OpenCL loader and headers, PoCL (an
+# OpenCL CPU device), CLBlast, and clinfo for looking at OpenCL devices.
+PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test demo clean swift-present
+
+## deps: install, with apt-get, the Debian packages of PACKAGES that are missing.
+deps:
+	@missing=""; \
+	for package in $(PACKAGES); do \
+	  dpkg -s "$$package" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+	  echo "deps: all Debian packages present"; \
+	else \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
+swift-present:
+	@command -v swift >/dev/null || { echo "swift not found: install Swift 6 (e.g. to $(SWIFT_BIN)) or put it on PATH" >&2; exit 1; }
+
+## build: the release build (.build/release/gmm-gpu).
+build: swift-present
+	swift build -c release
+
+## test: every test, in release mode (the 100k-row cases are slow in debug).
+test: deps swift-present
+	swift test -c release -Xswiftc -enable-testing
+
+## demo: list the devices and run the kernel self-check against the cpu path.
+demo: deps build
+	.build/release/gmm-gpu devices
+	.build/release/gmm-gpu check
+
+## clean: remove the build folder.
+clean:
+	rm -rf .build
