@@ -29,9 +29,10 @@ inline float gmm_log_interval_probability(float a, float b) {
     return log1p(-(lower + upper));
 }
 
-// phi(z)/Z for the truncation gradient, zero where phi(z) is negligible (|z| > 9, +-inf).
+// phi(z)/Z for the truncation gradient (0 at z = +-inf), in log space: far outside [lo, hi]
+// phi(z) and Z are both tiny but their ratio is not.
 inline float gmm_density_ratio(float z, float log_z) {
-    return fabs(z) > GMM_NEGLIGIBLE_TAIL ? 0.0f : exp(-0.5f * z * z - GMM_LOG_SQRT_2PI - log_z);
+    return isfinite(z) ? exp(-0.5f * z * z - GMM_LOG_SQRT_2PI - log_z) : 0.0f;
 }
 
 inline float gmm_tail_numerator(float t) {
@@ -68,8 +69,16 @@ inline float gmm_inverse_cdf(float p) {
 // Inverse CDF of the standard normal truncated to [a, b], 0 <= a < b.
 inline float gmm_upper_truncated_inverse(float a, float b, float u) {
     if (a > 8.0f) {
-        float span = b - a;
-        float z = a - log1p(-u * (-expm1(-a * span))) / a;
+        // Far in the tail: solve log Q(z) = log target by Newton's method from the exponential quantile.
+        float la = gmm_log_upper_tail(a);
+        float lb = isfinite(b) ? gmm_log_upper_tail(b) : -INFINITY;
+        float target = la + log1p(-u * (-expm1(lb - la)));
+        float z = a - log1p(-u * (-expm1(-a * (b - a)))) / a;
+        for (int k = 0; k < 3; ++k) {
+            float lq = gmm_log_upper_tail(z);
+            float hazard = exp(-0.5f * z * z - GMM_LOG_SQRT_2PI - lq);
+            z += (lq - target) / hazard;
+        }
         return fmin(fmax(z, a), b);
     }
     float qa = 0.5f * erfc(a * GMM_INV_SQRT2);
@@ -82,8 +91,11 @@ inline float gmm_upper_truncated_inverse(float a, float b, float u) {
 inline float gmm_truncated_inverse(float a, float b, float u) {
     if (a >= 0.0f) return gmm_upper_truncated_inverse(a, b, u);
     if (b <= 0.0f) return -gmm_upper_truncated_inverse(-b, -a, 1.0f - u);
-    float pa = 0.5f * erfc(-a * GMM_INV_SQRT2);
-    float pb = 0.5f * erfc(-b * GMM_INV_SQRT2);
-    float z = gmm_inverse_cdf(pa + u * (pb - pa));
+    // a < 0 < b: invert from whichever end is nearer, so p near 1 keeps its precision.
+    float below = 0.5f * erfc(-a * GMM_INV_SQRT2);
+    float above = 0.5f * erfc(b * GMM_INV_SQRT2);
+    float mass = (1.0f - below) - above;
+    float p = below + u * mass;
+    float z = p <= 0.5f ? gmm_inverse_cdf(p) : -gmm_inverse_cdf(above + (1.0f - u) * mass);
     return fmin(fmax(z, a), b);
 }

@@ -15,11 +15,11 @@ import Glibc
         let (lo, hi) = (-2.0, 3.0)
         let widths = rng.doubles(6, in: log(0.03)...0).map { Double(Float(exp($0))) }
         let means = widths.map { sigma -> Double in
-            let t = rng.uniformOpenDouble()
+            let t = rng.nextOpenUnitDouble()
             let mean: Double
-            if t < 1.0 / 6 { mean = lo - 5 * sigma * rng.uniformOpenDouble() }
-            else if t < 1.0 / 3 { mean = hi + 5 * sigma * rng.uniformOpenDouble() }
-            else { mean = lo + (hi - lo) * rng.uniformOpenDouble() }
+            if t < 1.0 / 6 { mean = lo - 5 * sigma * rng.nextOpenUnitDouble() }
+            else if t < 1.0 / 3 { mean = hi + 5 * sigma * rng.nextOpenUnitDouble() }
+            else { mean = lo + (hi - lo) * rng.nextOpenUnitDouble() }
             return Double(Float(mean))
         }
         let logits = rng.doubles(6, in: -2...2).map { Double(Float($0)) }

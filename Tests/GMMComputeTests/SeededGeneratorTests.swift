@@ -11,15 +11,20 @@ import Testing
         #expect(first != (0..<100).map { _ in c.next() })
     }
 
-    /// Draw 3207 of seed 301 has its top 24 bits all set: the largest float uniformOpen can be
-    /// asked to make. It must still be below 1.
-    @Test func largestFloatUniformIsBelowOne() {
-        var rng = SeededGenerator(seed: 301)
-        for _ in 0..<3207 { _ = rng.next() }
-        var peek = rng
-        #expect(peek.next() >> 40 == 0xFF_FFFF, "not the extreme draw any more: the test needs a new seed")
-        let u = rng.uniformOpen()
-        #expect(u > 0 && u < 1, "uniformOpen() returned \(u)")
+    /// A generator that always returns the same 64 bits.
+    struct ConstantGenerator: RandomNumberGenerator {
+        var value: UInt64
+        mutating func next() -> UInt64 { value }
+    }
+
+    /// The most extreme draws (all bits set, none set) still give uniforms strictly inside
+    /// (0, 1), in float and double.
+    @Test func extremeDrawsStayInsideTheOpenInterval() {
+        var high = ConstantGenerator(value: .max), low = ConstantGenerator(value: 0)
+        let (f1, f0) = (high.nextOpenUnitFloat(), low.nextOpenUnitFloat())
+        #expect(f1 < 1 && f0 > 0, "nextOpenUnitFloat() gave \(f0) and \(f1)")
+        let (d1, d0) = (high.nextOpenUnitDouble(), low.nextOpenUnitDouble())
+        #expect(d1 < 1 && d0 > 0, "nextOpenUnitDouble() gave \(d0) and \(d1)")
     }
 
     /// Uniforms from 1M draws: inside (0, 1), mean 1/2 within 4 standard errors (√(1/12n)).
@@ -29,13 +34,13 @@ import Testing
         var total = 0.0
         var inside = true
         for _ in 0..<n {
-            let u = rng.uniformOpen()
+            let u = rng.nextOpenUnitFloat()
             inside = inside && u > 0 && u < 1
             total += Double(u)
         }
         #expect(inside)
         #expect(abs(total / Double(n) - 0.5) < 4 * (1.0 / (12.0 * Double(n))).squareRoot())
-        let d = (0..<1000).map { _ in rng.uniformOpenDouble() }
+        let d = (0..<1000).map { _ in rng.nextOpenUnitDouble() }
         #expect(d.allSatisfy { $0 > 0 && $0 < 1 })
         #expect(rng.floats(1000, in: -3...2).allSatisfy { $0 >= -3 && $0 <= 2 })
     }

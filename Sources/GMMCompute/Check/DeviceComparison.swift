@@ -75,7 +75,8 @@ public struct DeviceComparison {
             try dev.addBias(yv, bias: MatrixView(bb, rows: 1, cols: kOut, batch: d), activation: .leakyReLU(slope: 0.2))
             return try dev.read(by)
         })
-        results.append(try compare("dense backward (dx, dW, db)", rtol: 1e-4, atol: 1e-3) { dev in
+        // dW and db are float32 sums over the n rows: their rounding error grows with n.
+        results.append(try compare("dense backward (dx, dW, db)", rtol: 1e-4, atol: 1e-3 * max(1, Double(n) / 5000)) { dev in
             let (bx, bw, bdy) = (try dev.makeBuffer(x), try dev.makeBuffer(w), try dev.makeBuffer(dy))
             let (bdx, bdw, bdb) = (try dev.makeBuffer(count: d * n * kIn), try dev.makeBuffer(count: d * kIn * kOut), try dev.makeBuffer(count: d * kOut))
             let dyv = MatrixView(bdy, rows: n, cols: kOut, batch: d)

@@ -66,6 +66,9 @@ public enum Devices {
     /// - Throws: ``DeviceError/unknownDevice(name:available:note:)`` when no device has that name,
     ///   ``DeviceError/invalidDeviceName(_:)`` for a malformed name, or the error of opening it.
     public static func open(_ name: String) throws -> Device {
+        if name == "auto" {
+            return try open(OpenCLPlatforms.devices().devices.contains(where: \.isGPU) ? "gpu0" : "cpu")
+        }
         _ = lockReady
         pthread_mutex_lock(&cacheLock)
         defer { pthread_mutex_unlock(&cacheLock) }
@@ -85,9 +88,6 @@ public enum Devices {
     private static func openUncached(_ name: String) throws -> Device {
         switch name {
         case "cpu": return CPUDevice()
-        case "auto":
-            let gpus = OpenCLPlatforms.devices().devices.filter(\.isGPU)
-            return gpus.isEmpty ? try open("cpu") : try open("gpu0")
         default:
             let (descriptor, canonical) = try resolveOpenCL(name)
             return try OpenCLDevice(name: canonical, descriptor: descriptor)

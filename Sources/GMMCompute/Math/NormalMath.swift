@@ -41,9 +41,10 @@ enum NormalMath {
     /// Standard scores beyond which a normal tail is negligible in float32 (Q(9) ≈ 1.1e-19).
     static let negligibleTail: Float = 9
 
-    /// φ(z)/Z for the truncation gradient, zero where φ(z) is negligible (|z| > 9, ±∞).
+    /// φ(z)/Z for the truncation gradient (0 at z = ±∞). Computed in log space: when the
+    /// component lies far outside [lo, hi], φ(z) and Z are both tiny but their ratio is not.
     @inline(__always) static func densityRatio(_ z: Float, logZ: Float) -> Float {
-        abs(z) > negligibleTail ? 0 : expf(-0.5 * z * z - logSqrt2Pi - logZ)
+        z.isFinite ? expf(-0.5 * z * z - logSqrt2Pi - logZ) : 0
     }
 
     /// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation (relative error ≈ 1e-9 in
@@ -81,22 +82,33 @@ enum NormalMath {
 
     /// A draw from the standard normal truncated to [a, b] by inverting its CDF at `u` in (0, 1).
     /// Works on the upper tail when a > 0 (and by symmetry the lower tail when b < 0) to avoid
-    /// cancellation, and uses the exponential limit of the tail beyond 8 σ.
+    /// cancellation, and beyond 8σ solves for the quantile in log space.
     @inline(__always) static func truncatedInverse(_ a: Float, _ b: Float, _ u: Float) -> Float {
         if a >= 0 { return upperTruncatedInverse(a, b, u) }
         if b <= 0 { return -upperTruncatedInverse(-b, -a, 1 - u) }
-        let pa = 0.5 * erfcf(-a * 0.707_106_781_186_547_5)  // Φ(a)
-        let pb = 0.5 * erfcf(-b * 0.707_106_781_186_547_5)  // Φ(b)
-        let z = inverseCDF(pa + u * (pb - pa))
+        // a < 0 < b: invert from whichever end is nearer, so p near 1 keeps its precision.
+        let below = 0.5 * erfcf(-a * 0.707_106_781_186_547_5)  // Φ(a)
+        let above = 0.5 * erfcf(b * 0.707_106_781_186_547_5)  // Q(b)
+        let mass = (1 - below) - above
+        let p = below + u * mass
+        let z = p <= 0.5 ? inverseCDF(p) : -inverseCDF(above + (1 - u) * mass)
         return min(max(z, a), b)
     }
 
     /// The truncated-normal inverse CDF for 0 ≤ a < b (b may be +∞).
     @inline(__always) static func upperTruncatedInverse(_ a: Float, _ b: Float, _ u: Float) -> Float {
         if a > 8 {
-            // Beyond 8σ the tail is exponential with rate a to float precision.
-            let span = b - a
-            let z = a - log1pf(-u * (-expm1f(-a * span))) / a
+            // Far in the tail Q(a) nears float's smallest numbers: solve log Q(z) = log target
+            // by Newton's method on the continued-fraction log Q, from the exponential tail's quantile.
+            let la = logUpperTail(a)
+            let lb = b.isFinite ? logUpperTail(b) : -Float.infinity
+            let target = la + log1pf(-u * (-expm1f(lb - la)))
+            var z = a - log1pf(-u * (-expm1f(-a * (b - a)))) / a  // the exponential tail's quantile
+            for _ in 0..<3 {
+                let lq = logUpperTail(z)
+                let hazard = expf(-0.5 * z * z - logSqrt2Pi - lq)  // φ(z)/Q(z) = −d log Q/dz
+                z += (lq - target) / hazard
+            }
             return min(max(z, a), b)
         }
         let qa = 0.5 * erfcf(a * 0.707_106_781_186_547_5)  // Q(a)

@@ -28,8 +28,13 @@ public struct OpenCLDeviceDescriptor: Sendable {
 /// Enumerates the OpenCL platforms and devices.
 enum OpenCLPlatforms {
     /// Every OpenCL device, platform by platform; empty (with the reason) when OpenCL or its
-    /// platforms are missing.
-    static func devices() -> (devices: [OpenCLDeviceDescriptor], problem: String?) {
+    /// platforms are missing. Enumerated once per process (a thread-safe lazy global): the ICD
+    /// loader and some drivers crash when two threads enumerate at the same time.
+    static func devices() -> (devices: [OpenCLDeviceDescriptor], problem: String?) { enumeration }
+
+    private static let enumeration: (devices: [OpenCLDeviceDescriptor], problem: String?) = enumerate()
+
+    private static func enumerate() -> (devices: [OpenCLDeviceDescriptor], problem: String?) {
         let api: GMMOpenCL
         switch CL.api {
         case let .success(loaded): api = loaded

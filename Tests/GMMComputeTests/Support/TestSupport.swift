@@ -131,11 +131,11 @@ extension Device {
 extension SeededGenerator {
     /// `count` doubles uniform in `range`.
     mutating func doubles(_ count: Int, in range: ClosedRange<Double>) -> [Double] {
-        (0..<count).map { _ in range.lowerBound + (range.upperBound - range.lowerBound) * uniformOpenDouble() }
+        (0..<count).map { _ in range.lowerBound + (range.upperBound - range.lowerBound) * nextOpenUnitDouble() }
     }
 
     /// `count` uniforms strictly inside (0, 1), as the samplers take them.
     mutating func uniforms(_ count: Int) -> [Float] {
-        (0..<count).map { _ in uniformOpen() }
+        (0..<count).map { _ in nextOpenUnitFloat() }
     }
 }
