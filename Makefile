@@ -40,10 +40,10 @@ build: swift-present
 test: deps swift-present
 	swift test -c release -Xswiftc -enable-testing
 
-## demo: list the devices and run the kernel self-check against the cpu path.
+## demo: the Appendix-A toy end to end (generate, train, KL to the truth, throughput, samples) into demo-output/.
 demo: deps build
 	.build/release/gmm-gpu devices
-	.build/release/gmm-gpu check
+	.build/release/gmm-gpu demo --output demo-output
 
 ## clean: remove the build folder.
 clean:

@@ -2,13 +2,7 @@
 extension CPUDevice {
     public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
                      beta: Float, c: MatrixView) throws {
-        let (m, n) = (c.rows, c.cols)
-        let k = transposeA ? a.rows : a.cols
-        precondition((transposeA ? a.cols : a.rows) == m, "gemm: op(a) has \(transposeA ? a.cols : a.rows) rows, c has \(m)")
-        precondition((transposeB ? b.cols : b.rows) == k, "gemm: inner dimensions differ")
-        precondition((transposeB ? b.rows : b.cols) == n, "gemm: op(b) has the wrong number of columns")
-        precondition(a.batch == c.batch || a.batchStride == 0, "gemm: a's batch differs from c's")
-        precondition(b.batch == c.batch || b.batchStride == 0, "gemm: b's batch differs from c's")
+        let (m, n, k) = ShapeCheck.gemm(transposeA: transposeA, transposeB: transposeB, a: a, b: b, c: c)
         let (pa, pb, pc) = (a.cpuBase, b.cpuBase, c.cpuBase)
         for i in 0..<c.batch {
             OpenBLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
@@ -20,11 +14,9 @@ extension CPUDevice {
     /// Multiplies only the active blocks: no work is spent on padding.
     public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
                      beta: Float, c: MatrixView, sizes: [GemmSize]) throws {
-        precondition(sizes.count == c.batch, "gemm: one size per batch item")
+        ShapeCheck.gemmSizes(sizes, transposeA: transposeA, transposeB: transposeB, a: a, b: b, c: c)
         let (pa, pb, pc) = (a.cpuBase, b.cpuBase, c.cpuBase)
         for (i, size) in sizes.enumerated() {
-            precondition(size.m <= c.rows && size.n <= c.cols && size.k <= (transposeA ? a.rows : a.cols)
-                         && size.k <= (transposeB ? b.cols : b.rows), "gemm: active block exceeds the operands")
             if size.k == 0 {
                 // An empty inner dimension: c = beta c on the active block.
                 let ci = pc + i * c.batchStride
@@ -38,7 +30,7 @@ extension CPUDevice {
     }
 
     public func addBias(_ y: MatrixView, bias: MatrixView, activation: Activation) throws {
-        precondition(bias.cols == y.cols && (bias.batch == y.batch || bias.batchStride == 0), "addBias: bias shape")
+        ShapeCheck.addBias(y, bias: bias)
         let (py, pbias, slope) = (y.cpuBase, bias.cpuBase, activation.negativeSlope)
         parallelFor(y.batch * y.rows, minimumPerChunk: max(1, 8192 / max(1, y.cols))) { rows in
             for flat in rows {
@@ -53,7 +45,7 @@ extension CPUDevice {
     }
 
     public func activationBackward(gradient: MatrixView, output: MatrixView, activation: Activation) throws {
-        precondition(gradient.sameShape(as: output), "activationBackward: shapes differ")
+        ShapeCheck.same(gradient, output, "activationBackward")
         let slope = activation.negativeSlope
         if slope == 1 { return }
         let (pg, po) = (gradient.cpuBase, output.cpuBase)
@@ -66,7 +58,7 @@ extension CPUDevice {
     }
 
     public func columnSums(_ x: MatrixView, into out: MatrixView, beta: Float) throws {
-        precondition(out.cols == x.cols && out.batch == x.batch && out.rows == 1, "columnSums: out must be [batch, 1, cols]")
+        ShapeCheck.columnSums(x, into: out)
         let (px, po) = (x.cpuBase, out.cpuBase)
         parallelFor(x.batch, minimumPerChunk: 1) { batches in
             for b in batches {

@@ -6,7 +6,7 @@ import Glibc
 extension CPUDevice {
     public func mixtureHead(_ raw: MatrixView, head: MixtureHead, into mixture: MixtureViews) throws {
         let g = mixture.logits.cols
-        precondition(raw.cols == 3 * g && raw.rows == mixture.logits.rows && raw.batch == mixture.logits.batch, "mixtureHead: raw must be [batch, N, 3G]")
+        ShapeCheck.mixtureHead(raw, mixture)
         let (pa, pl, pm, ps) = (raw.cpuBase, mixture.logits.cpuBase, mixture.means.cpuBase, mixture.widths.cpuBase)
         let (po, pw) = (head.meanOffsets.cpuBase, head.baseWidths.cpuBase)
         forEachRow(mixture.logits) { flat in
@@ -25,7 +25,7 @@ extension CPUDevice {
 
     public func mixtureHeadBackward(gradient: MixtureViews, widths: MatrixView, head: MixtureHead, into rawGradient: MatrixView) throws {
         let g = gradient.logits.cols
-        precondition(rawGradient.cols == 3 * g && rawGradient.rows == gradient.logits.rows, "mixtureHeadBackward: shapes")
+        ShapeCheck.mixtureHead(rawGradient, gradient)
         let (pl, pm, ps, pw, pa) = (gradient.logits.cpuBase, gradient.means.cpuBase, gradient.widths.cpuBase, widths.cpuBase, rawGradient.cpuBase)
         forEachRow(gradient.logits) { flat in
             let a = pa + rawGradient.rowOffset(flat)

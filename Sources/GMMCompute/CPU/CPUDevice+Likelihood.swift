@@ -8,13 +8,8 @@ extension CPUDevice {
     public func mixtureLogLikelihood(_ mixture: MixtureViews, values: MatrixView, bounds: MatrixView?,
                                      logProb: MatrixView, gradient: (MixtureViews, LossWeights)?) throws {
         let shape = mixture.logits
-        precondition(values.batch == shape.batch && values.rows == shape.rows && values.cols == 1, "mixture: values must be [batch, N, 1]")
-        precondition(logProb.batch == shape.batch && logProb.rows == shape.rows && logProb.cols == 1, "mixture: logProb must be [batch, N, 1]")
-        if let bounds { precondition(bounds.cols == 2 && (bounds.batch == shape.batch || bounds.batchStride == 0), "mixture: bounds must be [batch, 1, 2]") }
-        if let (views, weights) = gradient {
-            precondition(views.logits.sameShape(as: shape), "mixture: gradient views must match the mixture's shape")
-            if let w = weights.weights { precondition(w.rows == shape.rows && w.cols == 1, "mixture: weights must be [batch, N, 1]") }
-        }
+        ShapeCheck.mixture(shape, values: values, bounds: bounds, logProb: logProb, gradient: gradient?.0.logits)
+        if let w = gradient?.1.weights { precondition(w.rows == shape.rows && w.cols == 1, "mixture: weights must be [batch, N, 1]") }
         let (pl, pm, ps, pu, po) = (mixture.logits.cpuBase, mixture.means.cpuBase, mixture.widths.cpuBase, values.cpuBase, logProb.cpuBase)
         let pb = bounds?.cpuBase
         let gradientBases = gradient.map { ($0.0.logits.cpuBase, $0.0.means.cpuBase, $0.0.widths.cpuBase) }
@@ -44,9 +39,7 @@ extension CPUDevice {
 
     public func categoricalLogLikelihood(logits: MatrixView, classes: MatrixView, logProb: MatrixView,
                                          gradient: (MatrixView, LossWeights)?) throws {
-        precondition(classes.rows == logits.rows && classes.batch == logits.batch && classes.cols == 1, "categorical: classes must be [batch, N, 1]")
-        precondition(logProb.rows == logits.rows && logProb.batch == logits.batch && logProb.cols == 1, "categorical: logProb must be [batch, N, 1]")
-        if let (d, _) = gradient { precondition(d.sameShape(as: logits), "categorical: gradient must match logits") }
+        ShapeCheck.categorical(logits, classes: classes, logProb: logProb, gradient: gradient?.0)
         let (pl, pc, po, k) = (logits.cpuBase, classes.cpuBase, logProb.cpuBase, logits.cols)
         let pd = gradient?.0.cpuBase
         let pw = gradient?.1.weights?.cpuBase

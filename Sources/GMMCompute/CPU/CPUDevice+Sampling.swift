@@ -6,8 +6,8 @@ import Glibc
 extension CPUDevice {
     public func sampleMixture(_ mixture: MixtureViews, bounds: MatrixView?, uniforms: MatrixView, into out: MatrixView) throws {
         let shape = mixture.logits
-        precondition(uniforms.rows == shape.rows && uniforms.batch == shape.batch && uniforms.cols == 2, "sampleMixture: uniforms must be [batch, N, 2]")
-        precondition(out.rows == shape.rows && out.batch == shape.batch && out.cols == 1, "sampleMixture: out must be [batch, N, 1]")
+        ShapeCheck.rows(uniforms, like: shape, cols: 2, "sampleMixture: uniforms")
+        ShapeCheck.rows(out, like: shape, cols: 1, "sampleMixture: out")
         let (pl, pm, ps, pu, po) = (mixture.logits.cpuBase, mixture.means.cpuBase, mixture.widths.cpuBase, uniforms.cpuBase, out.cpuBase)
         let pb = bounds?.cpuBase
         parallelFor(shape.batch * shape.rows, minimumPerChunk: 1024) { rows in
@@ -27,8 +27,8 @@ extension CPUDevice {
     }
 
     public func sampleCategorical(logits: MatrixView, uniforms: MatrixView, into out: MatrixView) throws {
-        precondition(uniforms.rows == logits.rows && uniforms.batch == logits.batch && uniforms.cols == 1, "sampleCategorical: uniforms must be [batch, N, 1]")
-        precondition(out.rows == logits.rows && out.batch == logits.batch && out.cols == 1, "sampleCategorical: out must be [batch, N, 1]")
+        ShapeCheck.rows(uniforms, like: logits, cols: 1, "sampleCategorical: uniforms")
+        ShapeCheck.rows(out, like: logits, cols: 1, "sampleCategorical: out")
         let (pl, pu, po) = (logits.cpuBase, uniforms.cpuBase, out.cpuBase)
         parallelFor(logits.batch * logits.rows, minimumPerChunk: 1024) { rows in
             for flat in rows {

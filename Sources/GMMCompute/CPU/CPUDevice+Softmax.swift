@@ -5,7 +5,7 @@ import Glibc
 /// Row-wise softmax on the CPU: the twins of `Kernels/softmax.cl`.
 extension CPUDevice {
     public func softmax(_ x: MatrixView, into y: MatrixView, log: Bool) throws {
-        precondition(x.sameShape(as: y), "softmax: shapes differ")
+        ShapeCheck.same(x, y, "softmax")
         let (px, py, n) = (x.cpuBase, y.cpuBase, x.cols)
         parallelFor(x.batch * x.rows, minimumPerChunk: max(1, 4096 / max(1, n))) { rows in
             for flat in rows {
@@ -26,7 +26,8 @@ extension CPUDevice {
     }
 
     public func softmaxBackward(output y: MatrixView, gradient dy: MatrixView, into dx: MatrixView, log: Bool) throws {
-        precondition(y.sameShape(as: dy) && y.sameShape(as: dx), "softmaxBackward: shapes differ")
+        ShapeCheck.same(y, dy, "softmaxBackward")
+        ShapeCheck.same(y, dx, "softmaxBackward")
         let (py, pdy, pdx, n) = (y.cpuBase, dy.cpuBase, dx.cpuBase, y.cols)
         parallelFor(y.batch * y.rows, minimumPerChunk: max(1, 4096 / max(1, n))) { rows in
             for flat in rows {

@@ -6,8 +6,7 @@ import Glibc
 /// `Kernels/adam.cl` and `Kernels/elementwise.cl`.
 extension CPUDevice {
     public func sum(_ x: MatrixView, weights: MatrixView?, into out: DeviceBuffer, index: Int, accumulate: Bool) throws {
-        if let weights { precondition(weights.sameShape(as: x), "sum: weights must have x's shape") }
-        precondition(index >= 0 && index < out.count, "sum: index outside the output buffer")
+        ShapeCheck.sum(x, weights: weights, out: out, index: index)
         let px = x.cpuBase, pw = weights?.cpuBase
         // Double accumulation per row, then rows in order: deterministic for any thread count.
         var total = 0.0
@@ -27,7 +26,7 @@ extension CPUDevice {
     public func adamUpdate(parameters: DeviceBuffer, gradients: DeviceBuffer, firstMoment: DeviceBuffer,
                            secondMoment: DeviceBuffer, hyperparameters h: AdamHyperparameters) throws {
         let n = parameters.count
-        precondition(gradients.count == n && firstMoment.count == n && secondMoment.count == n, "adam: buffer sizes differ")
+        ShapeCheck.adam(parameters, gradients, firstMoment, secondMoment)
         let p = MatrixView.vector(parameters, count: n).cpuBase, g = MatrixView.vector(gradients, count: n).cpuBase
         let m = MatrixView.vector(firstMoment, count: n).cpuBase, v = MatrixView.vector(secondMoment, count: n).cpuBase
         let (c1, c2) = (h.firstCorrection, h.secondCorrection)
@@ -50,7 +49,7 @@ extension CPUDevice {
     }
 
     public func copy(_ x: MatrixView, into y: MatrixView) throws {
-        precondition(x.sameShape(as: y), "copy: shapes differ")
+        ShapeCheck.same(x, y, "copy")
         let (px, py) = (x.cpuBase, y.cpuBase)
         forEachRow(x) { flat in
             let xi = px + x.rowOffset(flat), yi = py + y.rowOffset(flat)
@@ -59,7 +58,7 @@ extension CPUDevice {
     }
 
     public func axpby(alpha: Float, x: MatrixView, beta: Float, y: MatrixView) throws {
-        precondition(x.sameShape(as: y), "axpby: shapes differ")
+        ShapeCheck.same(x, y, "axpby")
         let (px, py) = (x.cpuBase, y.cpuBase)
         forEachRow(x) { flat in
             let xi = px + x.rowOffset(flat), yi = py + y.rowOffset(flat)
@@ -68,7 +67,7 @@ extension CPUDevice {
     }
 
     public func multiply(_ y: MatrixView, by mask: MatrixView) throws {
-        precondition(mask.rows == y.rows && mask.cols == y.cols && (mask.batch == y.batch || mask.batchStride == 0), "multiply: mask shape")
+        ShapeCheck.mask(y, mask)
         let (py, pm) = (y.cpuBase, mask.cpuBase)
         forEachRow(y) { flat in
             let yi = py + y.rowOffset(flat), mi = pm + mask.rowOffset(flat)
@@ -77,7 +76,7 @@ extension CPUDevice {
     }
 
     public func affineColumns(_ x: MatrixView, into y: MatrixView, scale: MatrixView, shift: MatrixView) throws {
-        precondition(x.sameShape(as: y) && scale.cols == x.cols && shift.cols == x.cols, "affineColumns: shapes")
+        ShapeCheck.affineColumns(x, y, scale: scale, shift: shift)
         let (px, py, ps, pt) = (x.cpuBase, y.cpuBase, scale.cpuBase, shift.cpuBase)
         forEachRow(x) { flat in
             let xi = px + x.rowOffset(flat), yi = py + y.rowOffset(flat)

@@ -5,11 +5,7 @@ import CGMMSupport
 extension OpenCLDevice {
     public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
                      beta: Float, c: MatrixView) throws {
-        let (m, n) = (c.rows, c.cols)
-        let k = transposeA ? a.rows : a.cols
-        precondition((transposeA ? a.cols : a.rows) == m && (transposeB ? b.cols : b.rows) == k
-                     && (transposeB ? b.rows : b.cols) == n, "gemm: shapes do not match")
-        precondition((a.batch == c.batch || a.batchStride == 0) && (b.batch == c.batch || b.batchStride == 0), "gemm: batch")
+        let (m, n, k) = ShapeCheck.gemm(transposeA: transposeA, transposeB: transposeB, a: a, b: b, c: c)
         if m == 0 || n == 0 { return }
         if usesCLBlast {
             let status = gmm_clblast_sgemm_strided_batched(
@@ -28,19 +24,19 @@ extension OpenCLDevice {
     /// Runs the padded product in one batched call: on a GPU one launch beats several small ones.
     public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
                      beta: Float, c: MatrixView, sizes: [GemmSize]) throws {
-        precondition(sizes.count == c.batch, "gemm: one size per batch item")
+        ShapeCheck.gemmSizes(sizes, transposeA: transposeA, transposeB: transposeB, a: a, b: b, c: c)
         try gemm(transposeA: transposeA, transposeB: transposeB, alpha: alpha, a: a, b: b, beta: beta, c: c)
     }
 
     public func addBias(_ y: MatrixView, bias: MatrixView, activation: Activation) throws {
-        precondition(bias.cols == y.cols && (bias.batch == y.batch || bias.batchStride == 0), "addBias: bias shape")
+        ShapeCheck.addBias(y, bias: bias)
         try launch("add_bias", global: [y.elementCount],
                    arguments(y) + [.buffer(bias.buffer), .int(bias.offset), .int(bias.batchStride),
                                    .int(y.rows), .int(y.cols), .int(y.elementCount), .float(activation.negativeSlope)])
     }
 
     public func activationBackward(gradient: MatrixView, output: MatrixView, activation: Activation) throws {
-        precondition(gradient.sameShape(as: output), "activationBackward: shapes differ")
+        ShapeCheck.same(gradient, output, "activationBackward")
         if activation.negativeSlope == 1 { return }
         try launch("activation_backward", global: [gradient.elementCount],
                    arguments(gradient) + arguments(output)
@@ -48,21 +44,22 @@ extension OpenCLDevice {
     }
 
     public func columnSums(_ x: MatrixView, into out: MatrixView, beta: Float) throws {
-        precondition(out.cols == x.cols && out.batch == x.batch && out.rows == 1, "columnSums: out must be [batch, 1, cols]")
+        ShapeCheck.columnSums(x, into: out)
         try launch("column_sums", global: [x.batch * x.cols],
                    arguments(x) + [.buffer(out.buffer), .int(out.offset), .int(out.batchStride),
                                    .int(x.rows), .int(x.cols), .int(x.batch * x.cols), .float(beta)])
     }
 
     public func softmax(_ x: MatrixView, into y: MatrixView, log: Bool) throws {
-        precondition(x.sameShape(as: y), "softmax: shapes differ")
+        ShapeCheck.same(x, y, "softmax")
         let rows = x.batch * x.rows
         try launch("softmax_rows", global: [rows],
                    arguments(x) + arguments(y) + [.int(x.rows), .int(x.cols), .int(rows), .int(log ? 1 : 0)])
     }
 
     public func softmaxBackward(output y: MatrixView, gradient dy: MatrixView, into dx: MatrixView, log: Bool) throws {
-        precondition(y.sameShape(as: dy) && y.sameShape(as: dx), "softmaxBackward: shapes differ")
+        ShapeCheck.same(y, dy, "softmaxBackward")
+        ShapeCheck.same(y, dx, "softmaxBackward")
         let rows = y.batch * y.rows
         try launch("softmax_backward", global: [rows],
                    arguments(y) + arguments(dy) + arguments(dx) + [.int(y.rows), .int(y.cols), .int(rows), .int(log ? 1 : 0)])
@@ -70,7 +67,7 @@ extension OpenCLDevice {
 
     public func mixtureHead(_ raw: MatrixView, head: MixtureHead, into mixture: MixtureViews) throws {
         let g = mixture.logits.cols
-        precondition(raw.cols == 3 * g && raw.rows == mixture.logits.rows && raw.batch == mixture.logits.batch, "mixtureHead: raw must be [batch, N, 3G]")
+        ShapeCheck.mixtureHead(raw, mixture)
         let total = mixture.logits.elementCount
         try launch("mixture_head", global: [total],
                    arguments(raw) + arguments(mixture.logits) + arguments(mixture.means) + arguments(mixture.widths)
@@ -81,7 +78,7 @@ extension OpenCLDevice {
 
     public func mixtureHeadBackward(gradient: MixtureViews, widths: MatrixView, head: MixtureHead, into rawGradient: MatrixView) throws {
         let g = gradient.logits.cols
-        precondition(rawGradient.cols == 3 * g && rawGradient.rows == gradient.logits.rows, "mixtureHeadBackward: shapes")
+        ShapeCheck.mixtureHead(rawGradient, gradient)
         let total = gradient.logits.elementCount
         try launch("mixture_head_backward", global: [total],
                    arguments(gradient.logits) + arguments(gradient.means) + arguments(gradient.widths) + arguments(widths)
@@ -95,10 +92,7 @@ extension OpenCLDevice {
     public func mixtureLogLikelihood(_ mixture: MixtureViews, values: MatrixView, bounds: MatrixView?,
                                      logProb: MatrixView, gradient: (MixtureViews, LossWeights)?) throws {
         let shape = mixture.logits
-        precondition(values.batch == shape.batch && values.rows == shape.rows && values.cols == 1, "mixture: values must be [batch, N, 1]")
-        precondition(logProb.batch == shape.batch && logProb.rows == shape.rows && logProb.cols == 1, "mixture: logProb must be [batch, N, 1]")
-        if let bounds { precondition(bounds.cols == 2 && (bounds.batch == shape.batch || bounds.batchStride == 0), "mixture: bounds must be [batch, 1, 2]") }
-        if let (views, _) = gradient { precondition(views.logits.sameShape(as: shape), "mixture: gradient views must match") }
+        ShapeCheck.mixture(shape, values: values, bounds: bounds, logProb: logProb, gradient: gradient?.0.logits)
         let rows = shape.batch * shape.rows
         let placeholder = arguments(shape)
         let boundArguments: [Argument] = bounds.map { [.buffer($0.buffer), .int($0.offset), .int($0.batchStride), .int(1)] }
@@ -117,9 +111,7 @@ extension OpenCLDevice {
 
     public func categoricalLogLikelihood(logits: MatrixView, classes: MatrixView, logProb: MatrixView,
                                          gradient: (MatrixView, LossWeights)?) throws {
-        precondition(classes.rows == logits.rows && classes.batch == logits.batch && classes.cols == 1, "categorical: classes must be [batch, N, 1]")
-        precondition(logProb.rows == logits.rows && logProb.batch == logits.batch && logProb.cols == 1, "categorical: logProb must be [batch, N, 1]")
-        if let (d, _) = gradient { precondition(d.sameShape(as: logits), "categorical: gradient must match logits") }
+        ShapeCheck.categorical(logits, classes: classes, logProb: logProb, gradient: gradient?.0)
         let rows = logits.batch * logits.rows
         let placeholder = arguments(logits)
         let gradientArguments: [Argument]
@@ -135,8 +127,7 @@ extension OpenCLDevice {
     }
 
     public func sum(_ x: MatrixView, weights: MatrixView?, into out: DeviceBuffer, index: Int, accumulate: Bool) throws {
-        if let weights { precondition(weights.sameShape(as: x), "sum: weights must have x's shape") }
-        precondition(index >= 0 && index < out.count, "sum: index outside the output buffer")
+        ShapeCheck.sum(x, weights: weights, out: out, index: index)
         try launch("weighted_sum", global: [256], local: [256],
                    arguments(x) + (weights.map { arguments($0) + [.int(1)] } ?? arguments(x) + [.int(0)])
                    + [.buffer(out), .int(index), .int(accumulate ? 1 : 0), .int(x.rows), .int(x.cols), .int(x.elementCount)])
@@ -145,7 +136,7 @@ extension OpenCLDevice {
     public func adamUpdate(parameters: DeviceBuffer, gradients: DeviceBuffer, firstMoment: DeviceBuffer,
                            secondMoment: DeviceBuffer, hyperparameters h: AdamHyperparameters) throws {
         let n = parameters.count
-        precondition(gradients.count == n && firstMoment.count == n && secondMoment.count == n, "adam: buffer sizes differ")
+        ShapeCheck.adam(parameters, gradients, firstMoment, secondMoment)
         try launch("adam_update", global: [n],
                    [.buffer(parameters), .buffer(gradients), .buffer(firstMoment), .buffer(secondMoment), .int(n),
                     .float(h.learningRate), .float(h.beta1), .float(h.beta2), .float(h.epsilon),
@@ -162,19 +153,19 @@ extension OpenCLDevice {
     }
 
     public func axpby(alpha: Float, x: MatrixView, beta: Float, y: MatrixView) throws {
-        precondition(x.sameShape(as: y), "axpby: shapes differ")
+        ShapeCheck.same(x, y, "axpby")
         try launch("axpby", global: [x.elementCount],
                    arguments(x) + arguments(y) + [.float(alpha), .float(beta), .int(x.rows), .int(x.cols), .int(x.elementCount)])
     }
 
     public func multiply(_ y: MatrixView, by mask: MatrixView) throws {
-        precondition(mask.rows == y.rows && mask.cols == y.cols && (mask.batch == y.batch || mask.batchStride == 0), "multiply: mask shape")
+        ShapeCheck.mask(y, mask)
         try launch("multiply_mask", global: [y.elementCount],
                    arguments(y) + arguments(mask) + [.int(y.rows), .int(y.cols), .int(y.elementCount)])
     }
 
     public func affineColumns(_ x: MatrixView, into y: MatrixView, scale: MatrixView, shift: MatrixView) throws {
-        precondition(x.sameShape(as: y) && scale.cols == x.cols && shift.cols == x.cols, "affineColumns: shapes")
+        ShapeCheck.affineColumns(x, y, scale: scale, shift: shift)
         try launch("affine_columns", global: [x.elementCount],
                    arguments(x) + arguments(y) + [.buffer(scale.buffer), .int(scale.offset), .buffer(shift.buffer), .int(shift.offset),
                                                   .int(x.rows), .int(x.cols), .int(x.elementCount)])
@@ -182,8 +173,8 @@ extension OpenCLDevice {
 
     public func sampleMixture(_ mixture: MixtureViews, bounds: MatrixView?, uniforms: MatrixView, into out: MatrixView) throws {
         let shape = mixture.logits
-        precondition(uniforms.rows == shape.rows && uniforms.batch == shape.batch && uniforms.cols == 2, "sampleMixture: uniforms must be [batch, N, 2]")
-        precondition(out.rows == shape.rows && out.batch == shape.batch && out.cols == 1, "sampleMixture: out must be [batch, N, 1]")
+        ShapeCheck.rows(uniforms, like: shape, cols: 2, "sampleMixture: uniforms")
+        ShapeCheck.rows(out, like: shape, cols: 1, "sampleMixture: out")
         let rows = shape.batch * shape.rows
         let boundArguments: [Argument] = bounds.map { [.buffer($0.buffer), .int($0.offset), .int($0.batchStride), .int(1)] }
             ?? [.buffer(shape.buffer), .int(0), .int(0), .int(0)]
@@ -193,8 +184,8 @@ extension OpenCLDevice {
     }
 
     public func sampleCategorical(logits: MatrixView, uniforms: MatrixView, into out: MatrixView) throws {
-        precondition(uniforms.rows == logits.rows && uniforms.batch == logits.batch && uniforms.cols == 1, "sampleCategorical: uniforms must be [batch, N, 1]")
-        precondition(out.rows == logits.rows && out.batch == logits.batch && out.cols == 1, "sampleCategorical: out must be [batch, N, 1]")
+        ShapeCheck.rows(uniforms, like: logits, cols: 1, "sampleCategorical: uniforms")
+        ShapeCheck.rows(out, like: logits, cols: 1, "sampleCategorical: out")
         let rows = logits.batch * logits.rows
         try launch("sample_categorical", global: [rows],
                    arguments(logits) + arguments(uniforms) + arguments(out) + [.int(logits.rows), .int(logits.cols), .int(rows)])
