@@ -69,3 +69,16 @@ func elementCount(of shape: [Int]) -> Int? {
     }
     return total
 }
+
+/// Values read as little-endian bytes, in the host's byte order (a no-op on little-endian hosts).
+func fromLittleEndian<T: BitwiseCopyable>(_ values: [T]) -> [T] {
+    #if _endian(big)
+    return values.map { value in
+        var swapped = value
+        withUnsafeMutableBytes(of: &swapped) { $0.reverse() }
+        return swapped
+    }
+    #else
+    return values
+    #endif
+}

@@ -85,14 +85,6 @@ extension NpyArray {
             }
             initialized = count
         }
-        #if _endian(big)
-        return values.map { value in
-            var swapped = value
-            withUnsafeMutableBytes(of: &swapped) { $0.reverse() }
-            return swapped
-        }
-        #else
-        return values
-        #endif
+        return fromLittleEndian(values)
     }
 }

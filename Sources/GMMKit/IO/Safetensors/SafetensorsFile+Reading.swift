@@ -111,15 +111,7 @@ extension SafetensorsFile {
             }
             initialized = count
         }
-        #if _endian(big)
-        return values.map { value in
-            var swapped = value
-            withUnsafeMutableBytes(of: &swapped) { $0.reverse() }
-            return swapped
-        }
-        #else
-        return values
-        #endif
+        return fromLittleEndian(values)
     }
 }
 
