@@ -1,5 +1,8 @@
 import ArgumentParser
 import GMMKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `gmm-gpu train`: fits a model to events and writes the model directory.
 struct TrainCommand: ToolCommand {
@@ -53,6 +56,7 @@ struct TrainCommand: ToolCommand {
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
         report.line("training on \(events.count) events, \(modelConfig.observables.count) observables, \(modelConfig.parameters.count) parameters — device \(device.name): \(device.summary)")
+        for warning in DensityModel.weightWarnings(events) { fputs("gmm-gpu: warning: \(warning)\n", stderr) }
         let model = try DensityModel(config: modelConfig).prepared(on: events)
         report.line("\(model.trainableParameterCount) trainable parameters, \(fixed(model.forwardFlopsPerEvent / 1e6, 3)) MFLOP per event forward")
         let trained = try model.fit(events, device: device, options: TrainingOptions(checkpointDirectory: output, resume: resume, timeLimit: timeLimit)) { progress in

@@ -109,6 +109,33 @@ import Glibc
         #expect(losses.last! < losses.first!)
     }
 
+    @Test("an interrupted run resumed from its checkpoint ends where an uninterrupted one does")
+    func resume() throws {
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.continuous("x1", -5, 10)],
+                                       parameters: ["t"], reference: [0], epochs: 4)
+        let events = try TestModels.events(count: 900, observables: ["x0", "x1"], conditional: true)
+        let whole = try DensityModel(config: config).fit(events, device: cpu)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = try DensityModel(config: config).fit(events, device: cpu,
+                                                         options: TrainingOptions(checkpointDirectory: directory.path, epochLimit: 2))
+        #expect(first.history.epochs.count == 2)
+        let resumed = try DensityModel(config: config).fit(events, device: cpu,
+                                                           options: TrainingOptions(checkpointDirectory: directory.path, resume: true))
+        #expect(resumed.history.epochs.count == 4)
+        #expect(resumed.parameters == whole.parameters)
+        #expect(resumed.history.epochs.map(\.validationLoss) == whole.history.epochs.map(\.validationLoss))
+    }
+
+    @Test("a θ point whose total weight is not positive is reported")
+    func weightWarnings() throws {
+        let events = try Events(x: [1, 2, 3, 4], theta: [0, 0, 1, 1], weights: [1, 0.5, 0.2, -0.4], observables: 1, parameters: 1)
+        let warnings = DensityModel.weightWarnings(events)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("θ = (1.0)") == true)
+        #expect(DensityModel.weightWarnings(try Events(x: [1], theta: [0], observables: 1, parameters: 1)).isEmpty)
+    }
+
     @Test("save → load gives identical log-densities; the files are safetensors + JSON")
     func saveAndLoad() throws {
         let (model, events) = try Self.threeObservableModel(device: cpu)

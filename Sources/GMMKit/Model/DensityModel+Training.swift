@@ -1,6 +1,25 @@
 import GMMCompute
 
 extension DensityModel {
+    /// One warning per θ point of `events` whose total weight is not positive (negative event
+    /// weights are allowed, but such a point has no probability distribution to learn).
+    public static func weightWarnings(_ events: Events) -> [String] {
+        guard let weights = events.weights else { return [] }
+        var totals: [[Double]: Double] = [:]
+        var order: [[Double]] = []
+        for i in 0..<events.count {
+            let point = Array(events.parameters(of: i))
+            if totals[point] == nil { order.append(point) }
+            totals[point, default: 0] += weights[i]
+        }
+        return order.compactMap { point in
+            let total = totals[point] ?? 0
+            guard total <= 0 else { return nil }
+            let name = point.isEmpty ? "the events" : "θ = (\(point.map { "\($0)" }.joined(separator: ", ")))"
+            return "\(name): total weight \(total) is not positive; its events pull the fit the wrong way"
+        }
+    }
+
     /// The model trained on `events` by maximising the weighted log-likelihood of Eq. (2) with
     /// Adam: mini-batches of `training.batch_size`, the learning rate multiplied by
     /// `lr_update_factor` when the training loss has not improved for `lr_patience` epochs,
@@ -49,6 +68,7 @@ extension DensityModel {
         let trainData = try DeviceEventBlock(count: train.count, model: model, device: device)
 
         var state = TrainingState(learningRate: training.learningRate, model: model)
+        state.history.warnings = Self.weightWarnings(events)
         if options.resume, let directory = options.checkpointDirectory, let checkpoint = try TrainingCheckpoint.load(from: directory, model: model) {
             state = checkpoint.state
             try device.write(checkpoint.parameters, into: evaluator.parameters, offset: 0)

@@ -28,6 +28,8 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
     public var bestEpoch: Int = 0
     /// Why training stopped ("early stopping", "max epochs", …).
     public var stopReason: String = ""
+    /// Problems noticed in the training data (e.g. a θ point whose total weight is not positive).
+    public var warnings: [String] = []
 
     /// An empty history.
     public init() {}
@@ -36,5 +38,15 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
         case epochs
         case bestEpoch = "best_epoch"
         case stopReason = "stop_reason"
+        case warnings
+    }
+
+    /// Decodes a history; `warnings` may be absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epochs = try c.decode([Epoch].self, forKey: .epochs)
+        bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
+        stopReason = try c.decode(String.self, forKey: .stopReason)
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
     }
 }
