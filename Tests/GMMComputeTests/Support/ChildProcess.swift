@@ -20,21 +20,34 @@ enum ChildProcess {
     /// environment, killing the child after `seconds`. Returns how it ended and the tail of its
     /// output.
     static func runTests(matching filter: String, setting variable: String, timeLimit seconds: Double) throws -> (Outcome, String) {
+        let executable = try testBinary()
+        return try run(executable, ["--testing-library", "swift-testing", "--filter", filter],
+                       environment: ["\(variable)=1"], timeLimit: seconds)
+    }
+
+    /// The path of this test binary (the build folder also holds the `gmm-gpu` executable).
+    static func testBinary() throws -> String {
         var path = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &path, path.count - 1)
         try #require(length > 0, "cannot find this test binary")
-        let executable = String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Runs `executable` with `arguments` (and `environment` added to this process's), killing
+    /// it after `seconds`. Returns how it ended and the tail of its output (stdout and stderr).
+    static func run(_ executable: String, _ extraArguments: [String], environment extra: [String] = [],
+                    timeLimit seconds: Double) throws -> (Outcome, String) {
         let log = "/tmp/gmm-gpu-child-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
         defer { unlink(log) }
 
-        let arguments = [executable, "--testing-library", "swift-testing", "--filter", filter]
+        let arguments = [executable] + extraArguments
         var environment: [String] = []
         var entry = environ
         while let pointer = entry.pointee {
             environment.append(String(cString: pointer))
             entry += 1
         }
-        environment.append("\(variable)=1")
+        environment += extra
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer { for p in argv + envp { free(p) } }

@@ -1,0 +1,60 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `gmm-gpu` executable end to end on small data: toy → train → logprob → sample, and
+/// bad input answered with one error line and exit code 2.
+@Suite struct CommandLineTests {
+    /// The executable beside this test binary, and a fresh directory.
+    static func setUp() throws -> (tool: String, directory: String) {
+        let binary = try ChildProcess.testBinary()
+        let folder = String(binary[..<(binary.lastIndex(of: "/") ?? binary.startIndex)])
+        let tool = "\(folder)/gmm-gpu"
+        try #require(access(tool, X_OK) == 0, "no gmm-gpu executable at \(tool)")
+        var template = Array("/tmp/gmm-gpu-cli.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        try #require(made)
+        return (tool, String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, R_OK) == 0 }
+
+    @Test func toyTrainLogProbSample() throws {
+        let (tool, dir) = try Self.setUp()
+        let steps: [[String]] = [
+            ["toy", "--output", dir, "--events-per-point", "120", "--quiet"],
+            ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/x.npy", "--theta", "\(dir)/theta.npy",
+             "--output", "\(dir)/model", "--max-epochs", "1", "--quiet"],
+            ["logprob", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta", "0,0", "--output", "\(dir)/logp.npy", "--quiet"],
+            ["logprob", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta-file", "\(dir)/theta.npy", "--output", "\(dir)/logp.csv", "--quiet"],
+            ["sample", "\(dir)/model", "--theta", "0.3,-0.2", "-n", "500", "--output", "\(dir)/samples.npy", "--quiet"],
+        ]
+        for step in steps {
+            let (outcome, output) = try ChildProcess.run(tool, step, timeLimit: 300)
+            #expect(outcome == .exited(0), "gmm-gpu \(step.joined(separator: " ")): \(output)")
+        }
+        for file in ["x.npy", "theta.npy", "config.yaml", "model/model.json", "model/weights.safetensors", "logp.npy", "logp.csv", "samples.npy"] {
+            #expect(Self.exists("\(dir)/\(file)"), "\(file) was not written")
+        }
+    }
+
+    @Test func badInputExitsWithCodeTwo() throws {
+        let (tool, dir) = try Self.setUp()
+        _ = try ChildProcess.run(tool, ["toy", "--output", dir, "--events-per-point", "50", "--quiet"], timeLimit: 120)
+        let cases: [([String], String)] = [
+            (["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/x.npy", "--theta", "\(dir)/theta.npy",
+              "--output", "\(dir)/m", "--device", "gpu9"], "device 'gpu9' does not exist"),
+            (["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/missing.npy", "--theta", "\(dir)/theta.npy",
+              "--output", "\(dir)/m"], "missing.npy"),
+            (["train", "--config", "\(dir)/x.npy", "--data", "\(dir)/x.npy", "--output", "\(dir)/m"], "a .yaml, .yml or .json file"),
+            (["sample", "\(dir)/nomodel", "--theta", "0,0", "-n", "10", "--output", "\(dir)/s.npy"], "model.json"),
+        ]
+        for (arguments, message) in cases {
+            let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)
+            #expect(outcome == .exited(2), "gmm-gpu \(arguments.joined(separator: " ")): \(output)")
+            #expect(output.contains("gmm-gpu: error:") && output.contains(message), "\(output)")
+        }
+        #expect(!Self.exists("\(dir)/m/model.json") && !Self.exists("\(dir)/s.npy"), "a failed command wrote output")
+    }
+}
