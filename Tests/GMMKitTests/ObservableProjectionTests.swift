@@ -5,20 +5,20 @@ import Testing
 @Suite struct ObservableProjectionTests {
     /// Gamma(2, 1) reference data, bounded below by 0 and unbounded above.
     static func gammaSample(_ n: Int, seed: UInt64) -> [Double] {
-        var rng = ProjectionTestRNG(seed: seed)
+        var rng = TestRandom(seed: seed)
         return (0..<n).map { _ in rng.gamma2() }
     }
 
     /// Normal data on the finite interval [-pi, pi] (a hard-boundary observable like Δφ).
     static func boundedSample(_ n: Int, seed: UInt64) -> [Double] {
-        var rng = ProjectionTestRNG(seed: seed)
+        var rng = TestRandom(seed: seed)
         return (0..<n).map { _ in min(max(rng.normal(), -Double.pi), Double.pi) }
     }
 
     static func projections() throws -> [ObservableProjection] {
         let gamma = gammaSample(3000, seed: 1)
         let bounded = boundedSample(2000, seed: 2)
-        var rng = ProjectionTestRNG(seed: 3)
+        var rng = TestRandom(seed: 3)
         let weights = bounded.map { _ in rng.uniform() < 0.1 ? -0.5 : 1.5 }
         return [
             try ObservableProjection(name: "g0", values: gamma, lowerBound: 0, upperBound: .infinity, f: 0),
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func jacobianMatchesFiniteDifferencesAwayFromKnots() throws {
-        var rng = ProjectionTestRNG(seed: 11)
+        var rng = TestRandom(seed: 11)
         for p in try Self.projections() {
             let knots = p.table.knotsX
             for _ in 0..<300 {
@@ -245,7 +245,7 @@ import Testing
     }
 
     @Test func jsonRoundTripIsBitExact() throws {
-        var rng = ProjectionTestRNG(seed: 41)
+        var rng = TestRandom(seed: 41)
         let values = (0..<700).map { _ in rng.normal() * 1e3 + 0.1 }
         let p = try ObservableProjection(
             name: "rt", values: values, lowerBound: -.infinity, upperBound: 1e4, f: 0.3,

@@ -1,23 +1,15 @@
 import Foundation
+import GMMKit
 
-/// A small deterministic generator (SplitMix64) for the projection tests.
-struct ProjectionTestRNG {
-    private var state: UInt64
+/// Seeded draws for the tests: uniforms, normals and Gamma(2, 1) values from
+/// ``SeededGenerator``.
+struct TestRandom {
+    private var generator: SeededGenerator
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func nextUInt64() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
     /// Uniform in (0, 1).
-    mutating func uniform() -> Double {
-        (Double(nextUInt64() >> 11) + 0.5) / 9_007_199_254_740_992
-    }
+    mutating func uniform() -> Double { generator.nextOpenUnitDouble() }
 
     /// Standard normal (Box–Muller).
     mutating func normal() -> Double {

@@ -37,8 +37,9 @@ extension DensityModel {
     ///   - progress: called after every epoch (for printing); nil for silence.
     public func fit(_ events: Events, device: Device, options: TrainingOptions = TrainingOptions(),
                     progress: ((TrainingProgress) -> Void)? = nil) throws -> DensityModel {
+        // Preparing validates the events; a prepared model checks them here.
+        if isPrepared { try validate(events, field: "events") }
         var model = isPrepared ? self : try prepared(on: events)
-        try model.validate(events, field: "events")
         let training = config.training
         let n = events.count
         // Split: a seeded permutation; the first validation_fraction of it validates.

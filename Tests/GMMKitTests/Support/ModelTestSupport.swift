@@ -70,15 +70,13 @@ enum TestModels {
     /// Correlated events: x0 ~ a skewed law on [0, 10], x1 | x0 around x0/2 on [-5, 10], an
     /// integer k | x0 on [0, 3], at θ ∈ {-1, 0, 1} (shifting x0) when `conditional`.
     static func events(count: Int, observables: [String], conditional: Bool, seed: UInt64 = 11) throws -> Events {
-        var rng = SeededGenerator(seed: seed)
+        var rng = TestRandom(seed: seed)
         var x: [Double] = [], theta: [Double] = []
         for i in 0..<count {
             let t = conditional ? Double(i % 3 - 1) : 0
-            let gamma = -log(rng.nextOpenUnitDouble()) - log(rng.nextOpenUnitDouble())
-            let x0 = min(10, max(0, 2 * gamma + 0.8 * t + 1))
-            let normal = (-2 * log(rng.nextOpenUnitDouble())).squareRoot() * cos(2 * .pi * rng.nextOpenUnitDouble())
-            let x1 = min(10, max(-5, x0 / 2 + normal))
-            let k = min(3, Double(Int(x0 / 2.5 + rng.nextOpenUnitDouble())))
+            let x0 = min(10, max(0, 2 * rng.gamma2() + 0.8 * t + 1))
+            let x1 = min(10, max(-5, x0 / 2 + rng.normal()))
+            let k = min(3, Double(Int(x0 / 2.5 + rng.uniform())))
             let values: [String: Double] = ["x0": x0, "x1": x1, "k": k]
             x.append(contentsOf: observables.map { values[$0]! })
             if conditional { theta.append(t) }
