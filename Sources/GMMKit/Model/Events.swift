@@ -59,7 +59,17 @@ public struct Events: Sendable {
             st.append(contentsOf: parameters(of: i))
         }
         // Sizes and values were checked when `self` was made.
-        return try! Events(x: sx, theta: st, weights: weights.map { w in indices.map { w[$0] } },
-                           observables: observableCount, parameters: parameterCount)
+        return Events(checkedX: sx, theta: st, weights: weights.map { w in indices.map { w[$0] } },
+                      observables: observableCount, parameters: parameterCount)
+    }
+
+    /// Events from arrays already known to be valid.
+    private init(checkedX x: [Double], theta: [Double], weights: [Double]?, observables d: Int, parameters p: Int) {
+        self.x = x
+        self.theta = theta
+        self.weights = weights
+        count = x.count / d
+        observableCount = d
+        parameterCount = p
     }
 }
