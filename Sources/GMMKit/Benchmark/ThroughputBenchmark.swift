@@ -80,6 +80,12 @@ public struct ThroughputBenchmark {
         let gradients = try device.makeBuffer(count: model.parameters.count)
         let forwardFlops = evaluator.layout.forwardFlopsPerEvent
         let backwardFlops = evaluator.layout.backwardFlopsPerEvent
+        let networksOnly = try time {
+            if let stack = evaluator.layout.continuous, let workspace = evaluator.continuousWorkspace {
+                try stack.forward(parameters: evaluator.parameters, theta: deviceBatch.theta, observables: deviceBatch.inputs,
+                                  rows: n, workspace: workspace, device: device)
+            }
+        }
         let forward = try time { try evaluator.evaluate(deviceBatch) }
         let both = try time { try evaluator.evaluate(deviceBatch, gradients: gradients, lossScale: -1 / Float(n)) }
         let sc = evaluator.layout.continuousIndices.count
@@ -95,6 +101,7 @@ public struct ThroughputBenchmark {
             return Measurement(name: name, eventsPerSecond: Double(n) / seconds, gflops: gflops, fractionOfPeak: gflops / peak)
         }
         return [
+            measurement("networks forward only, batch \(n)", seconds: networksOnly, flopsPerEvent: forwardFlops),
             measurement("network forward + likelihood, batch \(n)", seconds: forward, flopsPerEvent: forwardFlops),
             measurement("network forward + backward, batch \(n)", seconds: both, flopsPerEvent: forwardFlops + backwardFlops),
             Measurement(name: "mixture log-lik + gradient (\(sc)×\(g)), batch \(n)", eventsPerSecond: Double(n) / likelihood, gflops: 0, fractionOfPeak: 0),
