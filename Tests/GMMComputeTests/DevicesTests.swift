@@ -75,14 +75,32 @@ import Glibc
 
     @Test(.enabled(if: getenv(discoveryVariable) != nil, "runs only in the child process of concurrentDiscoveryAgrees()"))
     func discoverConcurrentlyInChildProcess() throws {
-        let results = UnsafeMutableBufferPointer<[String]>.allocate(capacity: 4)
-        results.initialize(repeating: [])
-        defer { results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: 4) { i in
-            results[i] = Devices.available().entries.map(\.name)
+        // Load the libraries first, so the threads meet at the enumeration itself.
+        _ = OpenBLAS.status
+        _ = CL.api
+        let names = try Self.onThreads(4) { Devices.available().entries.map(\.name) }
+        #expect(names[0].contains { $0 != "cpu" }, "no OpenCL device found: \(names[0])")
+        for i in 1..<names.count { #expect(names[i] == names[0], "thread \(i) saw \(names[i]), thread 0 \(names[0])") }
+    }
+
+    /// Runs `body` on `count` threads released together by a barrier; returns their results.
+    static func onThreads(_ count: Int, _ body: @escaping () -> [String]) throws -> [[String]] {
+        let shared = ThreadGroup(count, body)
+        var threads: [pthread_t] = []
+        for i in 0..<count {
+            var thread = pthread_t()
+            let job = Unmanaged.passRetained(ThreadGroup.Job(shared, i)).toOpaque()
+            let status = pthread_create(&thread, nil, { argument in
+                let job = Unmanaged<ThreadGroup.Job>.fromOpaque(argument!).takeRetainedValue()
+                pthread_barrier_wait(&job.group.barrier)
+                job.group.results[job.index] = job.group.body()
+                return nil
+            }, job)
+            try #require(status == 0, "pthread_create failed: \(status)")
+            threads.append(thread)
         }
-        #expect(results[0].contains { $0 != "cpu" }, "no OpenCL device found: \(results[0])")
-        for i in 1..<4 { #expect(results[i] == results[0], "thread \(i) saw \(results[i]), thread 0 \(results[0])") }
+        for thread in threads { pthread_join(thread, nil) }
+        return shared.results
     }
 
     @Test(.openCL) func openCLCPUDeviceIsListedAndShared() throws {
@@ -92,5 +110,30 @@ import Glibc
         #expect(device.name == "opencl:cpu")
         #expect(try Devices.open("opencl:cpu") === device)
         #expect(device !== (try Devices.open("cpu")))
+    }
+}
+
+/// Threads started together by ``DevicesTests/onThreads(_:_:)``.
+private final class ThreadGroup {
+    var barrier = pthread_barrier_t()
+    var results: [[String]]
+    let body: () -> [String]
+
+    init(_ count: Int, _ body: @escaping () -> [String]) {
+        results = Array(repeating: [], count: count)
+        self.body = body
+        pthread_barrier_init(&barrier, nil, UInt32(count))
+    }
+
+    deinit { pthread_barrier_destroy(&barrier) }
+
+    /// One thread's share: the group and its index.
+    final class Job {
+        let group: ThreadGroup
+        let index: Int
+        init(_ group: ThreadGroup, _ index: Int) {
+            self.group = group
+            self.index = index
+        }
     }
 }

@@ -86,7 +86,7 @@ import Glibc
     // MARK: Far-tail truncation
 
     /// One component centred `distance`σ below lo (or above hi, mirrored), truncated to an
-    /// interval of width 10σ... 1: (μ, σ) = (0, 0.1), [lo, hi] = [0.1·distance, 0.1·distance + 1].
+    /// interval 10σ wide: (μ, σ) = (0, 0.1), [lo, hi] = [0.1·distance, 0.1·distance + 1].
     static func tailMixture(distance: Double, below: Bool) -> Reference.Mixture {
         let sigma = 0.1
         let (lo, hi) = below ? (Double(Float(distance * sigma)), Double(Float(distance * sigma + 1)))

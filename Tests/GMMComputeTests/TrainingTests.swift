@@ -106,7 +106,7 @@ import Glibc
     /// [−1.9, 1.9], per-row weights in [0.1, 1.5].
     static func problem() -> (initial: [Float], data: (x: [Float], targets: [Float], weights: [Float])) {
         var rng = SeededGenerator(seed: 400)
-        let (d, n, inputs, hidden, outputs, g) = (Network.networks, Network.rows, Network.inputs, Network.hidden, Network.outputs, Network.components)
+        let (d, n, inputs, hidden, g) = (Network.networks, Network.rows, Network.inputs, Network.hidden, Network.components)
         var initial = rng.floats(d * inputs * hidden, in: -0.6...0.6) + rng.floats(d * hidden, in: -0.1...0.1)
         for _ in 0..<(d * hidden) {
             initial += rng.floats(2 * g, in: -0.3...0.3) + rng.floats(g, in: -0.1...0.1)
