@@ -50,15 +50,15 @@ struct ToyBenchCommand: ToolCommand {
         let data = try ToyModel().makeDataset(eventsPerPoint: eventsPerPoint, grid: ToyModel.trainingGrid, seed: seed)
         let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
         report.line("toy: \(events.count) events (\(eventsPerPoint) per θ point), device \(device.name): \(device.summary)")
-        let start = monotonicClock()
+        let start = monotonicSeconds()
         let model = try DensityModel(config: modelConfig).fit(events, device: device, options: TrainingOptions(timeLimit: timeLimit)) { p in
             report.line("epoch \(p.epoch.epoch)  train \(fixed(p.epoch.trainingLoss, 5))  validation \(fixed(p.epoch.validationLoss, 5))  lr \(p.epoch.learningRate)  \(fixed(p.epoch.seconds, 1)) s\(p.isBest ? "  *" : "")")
         }
-        let seconds = monotonicClock() - start
+        let seconds = monotonicSeconds() - start
         let points = try ToyAccuracy.evaluate(model, events: testEvents, device: device)
         print("trained \(model.history.epochs.count) epochs in \(fixed(seconds, 1)) s (best epoch \(model.history.bestEpoch); \(model.history.stopReason))")
         print("   cx     cy    KL [nats/event]")
-        for p in points { print("\(fixed(p.cx, 2).leftPad(6)) \(fixed(p.cy, 2).leftPad(6))   \(fixed(p.kl, 4)) ± \(fixed(p.standardError, 4))") }
+        for p in points { print("\(fixed(p.cx, 2).padded(6, left: true)) \(fixed(p.cy, 2).padded(6, left: true))   \(fixed(p.kl, 4)) ± \(fixed(p.standardError, 4))") }
         let mean = points.map(\.kl).reduce(0, +) / Double(points.count)
         print("mean KL \(fixed(mean, 4)) nats/event")
         if let output {
@@ -80,9 +80,4 @@ struct ToyBenchResult: Codable {
     var device: String
     var points: [ToyAccuracy.Point]
     var meanKL: Double
-}
-
-extension String {
-    /// The string right-aligned in `width` characters.
-    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

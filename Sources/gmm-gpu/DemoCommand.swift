@@ -36,11 +36,11 @@ struct DemoCommand: ToolCommand {
         let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
 
         report.line("[2/5] training on \(device.name) (\(device.summary))\(limit.map { ", at most \(Int($0)) s" } ?? "")")
-        let start = monotonicClock()
+        let start = monotonicSeconds()
         let model = try DensityModel(config: try ToyModel.config()).fit(events, device: device, options: TrainingOptions(timeLimit: limit)) { p in
             report.line("      epoch \(p.epoch.epoch)  train \(fixed(p.epoch.trainingLoss, 5))  validation \(fixed(p.epoch.validationLoss, 5))  \(fixed(p.epoch.seconds, 1)) s\(p.isBest ? "  *" : "")")
         }
-        let trainingSeconds = monotonicClock() - start
+        let trainingSeconds = monotonicSeconds() - start
         try model.save(to: "\(output)/model")
 
         report.line("[3/5] KL(p_true ‖ p_model) on 20000 fresh events per θ")

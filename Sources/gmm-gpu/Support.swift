@@ -77,9 +77,3 @@ func fixed(_ value: Double, _ digits: Int) -> String {
     return (value < 0 && rounded != 0 ? "-" : "") + "\(integer)" + (digits > 0 ? ".\(fraction)" : "")
 }
 
-/// Monotonic seconds.
-func monotonicClock() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}

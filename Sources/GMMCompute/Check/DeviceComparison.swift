@@ -28,7 +28,7 @@ public struct DeviceComparison {
 
         public var description: String {
             let verdict = passed ? "ok  " : "FAIL"
-            return "\(verdict) \(operation.padding(30)) max |Δ| = \(formatScientific(maxAbsoluteError)), "
+            return "\(verdict) \(operation.padded(30)) max |Δ| = \(formatScientific(maxAbsoluteError)), "
                 + "worst Δ/tol = \(formatScientific(worstRatio)) (rtol \(formatScientific(rtol)), atol \(formatScientific(atol)), \(elements) values)"
         }
     }
@@ -230,9 +230,12 @@ public struct DeviceComparison {
 }
 
 extension String {
-    /// The string padded with spaces to `width` characters.
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
+    /// The string padded with spaces to `width` characters, on the right (or on the left,
+    /// right-aligning it, when `left`).
+    public func padded(_ width: Int, left: Bool = false) -> String {
+        if count >= width { return self }
+        let fill = String(repeating: " ", count: width - count)
+        return left ? fill + self : self + fill
     }
 }
 

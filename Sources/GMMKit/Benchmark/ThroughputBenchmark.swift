@@ -153,9 +153,3 @@ func round1(_ value: Double) -> String {
     let scaled = (value * 10).rounded()
     return "\(Int(scaled) / 10).\(abs(Int(scaled)) % 10)"
 }
-
-extension String {
-    func padded(_ width: Int, left: Bool = false) -> String {
-        count >= width ? self : (left ? String(repeating: " ", count: width - count) + self : self + String(repeating: " ", count: width - count))
-    }
-}

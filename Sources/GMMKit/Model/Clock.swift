@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Monotonic wall-clock seconds (for progress and timing).
-func monotonicSeconds() -> Double {
+public func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
