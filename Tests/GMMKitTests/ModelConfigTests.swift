@@ -67,8 +67,8 @@ import Testing
         let t = config.training
         #expect(t.batchSize == 500 && t.learningRate == 0.001 && t.lrUpdateFactor == 0.5 && t.lrPatience == 2)
         #expect(t.maxEpochs == 400 && t.earlyStoppingPatience == 8 && t.earlyStoppingMinDelta == 1e-6)
-        #expect(t.validationFraction == 0.4 && t.seed == 0 && t.lrMonitor == .training)
-        #expect(try ModelConfig.fromJSON(Self.minimal(extra: #""training": {"lr_monitor": "validation"}"#)).training.lrMonitor == .validation)
+        #expect(t.validationFraction == 0.4 && t.seed == 0 && t.lrMonitor == .validation)
+        #expect(try ModelConfig.fromJSON(Self.minimal(extra: #""training": {"lr_monitor": "training"}"#)).training.lrMonitor == .training)
         #expect(config.latent == LatentConfig(alpha: 4, beta: 3, gamma: 1, interval: .init(lower: -5, upper: 5)))
         #expect(try config.latent.target() == LatentTarget.standard)
         #expect(config.observables[0].kind == .continuous && config.observables[0].projectionF == 0.5)

@@ -1,7 +1,7 @@
 /// Training constants (defaults: Table 5 and the toy-model training scheme described with it).
 ///
 /// File keys (all optional): `batch_size` (500), `learning_rate` (0.001), `lr_update_factor` (0.5),
-/// `lr_patience` (2), `lr_monitor` (`training`), `max_epochs` (400), `early_stopping_patience` (8),
+/// `lr_patience` (2), `lr_monitor` (`validation`), `max_epochs` (400), `early_stopping_patience` (8),
 /// `early_stopping_min_delta` (1e-6), `validation_fraction` (0.4), `seed` (0).
 public struct TrainingConfig: Sendable, Equatable, Codable {
     static let keys = [
@@ -33,7 +33,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Creates training constants (defaults as documented on the type) without validation.
     public init(
         batchSize: Int = 500, learningRate: Double = 0.001, lrUpdateFactor: Double = 0.5, lrPatience: Int = 2,
-        lrMonitor: LearningRateMonitor = .training, maxEpochs: Int = 400, earlyStoppingPatience: Int = 8, earlyStoppingMinDelta: Double = 1e-6,
+        lrMonitor: LearningRateMonitor = .validation, maxEpochs: Int = 400, earlyStoppingPatience: Int = 8, earlyStoppingMinDelta: Double = 1e-6,
         validationFraction: Double = 0.4, seed: UInt64 = 0
     ) {
         self.batchSize = batchSize
@@ -129,9 +129,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 
 /// Which loss's plateau reduces the learning rate.
 public enum LearningRateMonitor: String, Sendable, Codable, CaseIterable {
-    /// The training loss, as in the paper: with large data sets it keeps improving by tiny
-    /// amounts, so the rate may never fall before early stopping ends training.
+    /// The training loss, as the paper's text says: with large data sets it keeps improving by
+    /// tiny amounts, so the rate may never fall before early stopping ends training (on the toy
+    /// at 50k events per point it never did, and the model stalled at a mean KL of 0.011).
     case training
-    /// The validation loss (Keras's `ReduceLROnPlateau` on `val_loss`).
+    /// The validation loss (the default; Keras's `ReduceLROnPlateau` on `val_loss`): the rate
+    /// falls as soon as the noisy validation loss stalls (the toy reached a mean KL of 0.009).
     case validation
 }
