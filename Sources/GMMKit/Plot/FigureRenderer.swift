@@ -26,6 +26,7 @@ struct FigureRenderer {
                 var renderer = PanelRenderer(panel: panel, rect: rects[k], clipID: "\(figure.identifier)-clip\(panelIndex)",
                                              showXLabels: k == cell.panels.count - 1, showTitle: k == 0)
                 if cell.panels.count > 1, panel.xAxis.limits == nil, let sharedX { renderer.xRange = sharedX }
+                renderer.trimTopLabel = k > 0
                 renderer.draw(into: &svg)
                 panelIndex += 1
             }

@@ -9,6 +9,9 @@ struct PanelRenderer {
     var showTitle: Bool
     /// The x range, when shared with the other panels of a stack.
     var xRange: ClosedRange<Double>?
+    /// Leave out a y tick label at the top edge (a panel stacked under another, whose bottom
+    /// label would collide with it).
+    var trimTopLabel = false
 
     init(panel: Panel, rect: (Double, Double, Double, Double), clipID: String, showXLabels: Bool, showTitle: Bool) {
         self.panel = panel
@@ -85,7 +88,7 @@ struct PanelRenderer {
             }
         }
         for (v, label) in zip(yMap.ticks.values, yMap.ticks.labels) {
-            guard let p = yMap.pixel(v), inside(p, top, bottom) else { continue }
+            guard let p = yMap.pixel(v), inside(p, top, bottom), !(trimTopLabel && p < top + 6) else { continue }
             svg.element("text", [("x", n(left - 4)), ("y", n(p + 4)), ("text-anchor", "end")], content: label)
         }
         if !panel.yAxis.title.isEmpty {
