@@ -43,10 +43,10 @@ public struct CoverageCalibration: Sendable {
         }
         guard !datasets.isEmpty else { throw InferenceError.empty(field: "datasets") }
         // The first data set alone and on this thread: bad settings throw here, once.
-        let first = try fitOne(datasets[0], likelihood: likelihood, start: starts?[0] ?? trueTheta)
+        let first = try fitOne(datasets[0], index: 0, likelihood: likelihood, start: starts?[0] ?? trueTheta)
         var outcomes = [Result<PseudoFit, Error>](repeating: .success(first), count: datasets.count)
         let body = { (k: Int) -> Result<PseudoFit, Error> in
-            Result { try self.fitOne(datasets[k], likelihood: likelihood, start: starts?[k] ?? self.trueTheta) }
+            Result { try self.fitOne(datasets[k], index: k, likelihood: likelihood, start: starts?[k] ?? self.trueTheta) }
         }
         if concurrent {
             outcomes.withUnsafeMutableBufferPointer { buffer in
@@ -67,7 +67,7 @@ public struct CoverageCalibration: Sendable {
     }
 
     /// One data set's fit and t at the true θ.
-    func fitOne(_ data: [Double], likelihood: ([Double]) throws -> NegativeLogLikelihood, start: [Double]) throws -> PseudoFit {
+    func fitOne(_ data: [Double], index: Int, likelihood: ([Double]) throws -> NegativeLogLikelihood, start: [Double]) throws -> PseudoFit {
         let nll = try likelihood(data)
         let result = try fit.fit(nll, start: start)
         // NLL at θ_true with the fixed parameters at their fixed values (the hypothesis tested).
@@ -76,13 +76,15 @@ public struct CoverageCalibration: Sendable {
         let atTruth = try nll.value(truth)
         // A fit that stopped above θ_true's NLL has not found the minimum: θ_true is the better one.
         let minimum = min(result.minimumNLL, atTruth)
-        return PseudoFit(parameterNames: result.parameterNames, free: result.free, values: result.values, errors: result.errors,
+        return PseudoFit(dataset: index, parameterNames: result.parameterNames, free: result.free, values: result.values, errors: result.errors,
                          status: result.status, testStatistic: 2 * (atTruth - minimum))
     }
 }
 
 /// One pseudo-dataset's fit in a ``CoverageCalibration``.
 public struct PseudoFit: Codable, Sendable, Equatable {
+    /// The index of the data set in the calibration's list.
+    public var dataset: Int
     /// The likelihood's parameter names, `[p]`.
     public var parameterNames: [String]
     /// Which were free, `[p]`.
@@ -97,7 +99,7 @@ public struct PseudoFit: Codable, Sendable, Equatable {
     public var testStatistic: Double
 
     enum CodingKeys: String, CodingKey {
-        case values, errors, status, free
+        case dataset, values, errors, status, free
         case parameterNames = "parameter_names"
         case testStatistic = "test_statistic"
     }
