@@ -74,6 +74,8 @@ struct EventFiles {
     var theta: String?
     var weights: String?
     var weightColumn: String = "weight"
+    /// One θ for every event (`--theta a,b`), instead of a θ file or columns.
+    var fixedTheta: [Double]? = nil
 
     /// The events, with columns matched to `config` (by header name for CSV files).
     func load(for config: ModelConfig) throws -> Events {
@@ -83,7 +85,12 @@ struct EventFiles {
         let n = table.rows
         var thetaValues: [Double] = []
         let p = config.parameters.count
-        if let theta {
+        if let fixedTheta {
+            guard fixedTheta.count == p else {
+                throw ValidationError("--theta: the model has \(p) parameters (\(config.parameters.names.joined(separator: ", "))), got \(fixedTheta.count) values")
+            }
+            thetaValues = (0..<n).flatMap { _ in fixedTheta }
+        } else if let theta {
             let thetaTable = try DataTable.read(theta)
             guard thetaTable.rows == n else {
                 throw DataTableError.shape(path: theta, expected: "\(n) rows (one per event of \(data))", got: "\(thetaTable.rows) rows")
