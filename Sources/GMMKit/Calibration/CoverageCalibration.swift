@@ -17,13 +17,19 @@ public struct CoverageCalibration: Sendable {
     /// evaluate concurrently (``ExactToyLikelihood``); a ``ModelLikelihood`` already spreads each
     /// evaluation over the device, so leave it false.
     public var concurrent: Bool
+    /// When set, each fit starts from the best point of a grid with this many values per
+    /// parameter (``MaximumLikelihoodFit/gridStart(_:pointsPerAxis:fallbackHalfWidth:)``),
+    /// compared with the given start: guards against a second, local minimum.
+    public var gridStartPoints: Int?
 
     /// A calibration at `trueTheta`.
-    public init(trueTheta: [Double], fit: MaximumLikelihoodFit, confidenceLevels: [Double] = [Wilks.oneSigma, 0.95], concurrent: Bool = false) {
+    public init(trueTheta: [Double], fit: MaximumLikelihoodFit, confidenceLevels: [Double] = [Wilks.oneSigma, 0.95], concurrent: Bool = false,
+                gridStartPoints: Int? = nil) {
         self.trueTheta = trueTheta
         self.fit = fit
         self.confidenceLevels = confidenceLevels
         self.concurrent = concurrent
+        self.gridStartPoints = gridStartPoints
     }
 
     /// Fits every data set and summarises.
@@ -69,6 +75,11 @@ public struct CoverageCalibration: Sendable {
     /// One data set's fit and t at the true θ.
     func fitOne(_ data: [Double], index: Int, likelihood: ([Double]) throws -> NegativeLogLikelihood, start: [Double]) throws -> PseudoFit {
         let nll = try likelihood(data)
+        var start = start
+        if let gridStartPoints {
+            let candidate = try fit.gridStart(nll, pointsPerAxis: gridStartPoints)
+            if try nll.value(candidate) < nll.value(start) { start = candidate }
+        }
         let result = try fit.fit(nll, start: start)
         // NLL at θ_true with the fixed parameters at their fixed values (the hypothesis tested).
         var truth = trueTheta

@@ -32,7 +32,7 @@ public struct ToyInferenceStudy: Sendable {
         public init() {}
 
         /// Checks every setting.
-        func validate() throws {
+        public func validate() throws {
             guard events >= 2 else { throw InferenceError.invalidArgument(name: "events", expected: "at least 2 events per pseudo-dataset", got: "\(events)") }
             guard pseudoDatasets >= 1 else { throw InferenceError.invalidArgument(name: "pseudo-datasets", expected: "at least 1", got: "\(pseudoDatasets)") }
             guard scannedDatasets >= 0, scannedDatasets <= pseudoDatasets else {
@@ -100,9 +100,11 @@ public struct ToyInferenceStudy: Sendable {
         let datasets = try PseudoDatasets.toy(cx: point.cx, cy: point.cy, events: settings.events, count: settings.pseudoDatasets,
                                               seed: settings.seed &+ UInt64(j))
         progress("θ_true = (\(point.cx), \(point.cy)): fitting \(datasets.count) pseudo-datasets with the true density")
-        let truthCalibration = try CoverageCalibration(trueTheta: truth, fit: fit, confidenceLevels: settings.confidenceLevels, concurrent: true)
+        let truthCalibration = try CoverageCalibration(trueTheta: truth, fit: fit, confidenceLevels: settings.confidenceLevels, concurrent: true,
+                                                     gridStartPoints: 13)
             .run(datasets: datasets) { try ExactToyLikelihood(data: $0) }
-        // The model's fits start from the true density's MLE of the same data set.
+        // The true density's fits start from the best of θ_true and a 13 × 13 grid (its |cx|, |cy|
+        // terms can make a mirrored second minimum); the model's from the true density's MLE.
         var starts = [[Double]](repeating: truth, count: datasets.count)
         for f in truthCalibration.fits { starts[f.dataset] = f.values }
         progress("θ_true = (\(point.cx), \(point.cy)): fitting \(datasets.count) pseudo-datasets with the model")
