@@ -9,8 +9,9 @@ export PATH := $(SWIFT_BIN):$(PATH)
 endif
 
 # Run-time and build-time libraries: OpenBLAS, the OpenCL loader and headers, PoCL (an
-# OpenCL CPU device), CLBlast, and clinfo for looking at OpenCL devices.
-PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo
+# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, and chromium (headless) for
+# the test that renders the HTML validation report.
+PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo clean swift-present

@@ -135,6 +135,16 @@ import Testing
         }
     }
 
+    @Test func observableUnitIsOptionalAndRoundTrips() throws {
+        let config = try ModelConfig.fromJSON(Self.minimal(observable: #"{"name": "x", "interval": [0, 1], "unit": "GeV"}"#))
+        #expect(config.observables[0].unit == "GeV")
+        #expect(try ModelConfig.fromJSON(try config.jsonData()) == config)
+        #expect(try ModelConfig.fromYAML(try config.yamlString()) == config)
+        #expect(try ModelConfig.fromJSON(Self.minimal()).observables[0].unit == nil)
+        let error = Self.jsonError(Self.minimal(observable: #"{"name": "x", "interval": [0, 1], "unit": 5}"#))
+        #expect(error == .wrongType(path: "observables[0].unit", expected: "a string", got: "integer 5"))
+    }
+
     @Test func wrongTypesNameKeyExpectedAndGot() {
         let e1 = Self.jsonError(Self.minimal(extra: #""training": {"batch_size": "big"}"#))
         #expect(e1 == .wrongType(path: "training.batch_size", expected: "an integer", got: "string \"big\""))
