@@ -63,6 +63,7 @@ struct InferCommand: ToolCommand {
         }
         guard scanWidth.isFinite, scanWidth > 0 else { throw ValidationError("--scan-width: expected a number > 0, got \(scanWidth)") }
         let table = try DataTable.read(data)
+        guard table.rows > 0 else { throw ValidationError("--data \(data): no events; give at least one event to fit") }
         let x = try table.selecting(trained.config.observables.map(\.name))
         var eventWeights: [Double]?
         if let weights {

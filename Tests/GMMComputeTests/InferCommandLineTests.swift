@@ -80,7 +80,7 @@ import Glibc
             (base + ["--data", "\(dir)/events.npy", "--scan", "cx,cq"], "unknown parameter 'cq'"),
             (base + ["--data", "\(dir)/events.npy", "--fix", "cx=5"], "outside the model's training range"),
             (base + ["--data", "\(dir)/events.npy", "--fix", "cx=abc"], "NAME=VALUE"),
-            (base + ["--data", "\(dir)/events.npy", "--scan", "cx,cy", "--points", "50"], "--points"),
+            (base + ["--data", "\(dir)/events.npy", "--scan", "cx,cy", "--points", "2x9"], "--points"),
             (base + ["--data", "\(dir)/events.npy", "--confidence", "1.5"], "--confidence"),
             (base + ["--data", "\(dir)/events.npy", "--fix", "cy=0", "--scan", "cy"], "fixed"),
         ]

@@ -114,3 +114,32 @@ struct GaussianMeanLikelihood: NegativeLogLikelihood, Sendable {
         }
     }
 }
+
+@Suite struct ToyInferenceSummaryTests {
+    func calibration(_ statistics: [Double], truth: [Double]) throws -> CalibrationResult {
+        let fits = statistics.enumerated().map { k, t in
+            PseudoFit(dataset: k, parameterNames: ["cx", "cy"], free: [true, true], values: truth, errors: [0.1, 0.1], status: .converged, testStatistic: t)
+        }
+        return try CalibrationResult(trueTheta: truth, parameterNames: ["cx", "cy"], free: [true, true], confidenceLevels: [0.68, 0.95],
+                                     fits: fits, failedFits: 0)
+    }
+
+    @Test("coverage pools over points weighted by their fits; MLE median over all; targets judged")
+    func pooling() throws {
+        var settings = ToyInferenceStudy.Settings()
+        settings.confidenceLevels = [0.68, 0.95]
+        // Thresholds for 2 dof: 2.28 (68%) and 5.99 (95%).
+        let a = ToyInferencePointResult(trueTheta: [0, 0], truthCalibration: try calibration([1, 1, 3, 7], truth: [0, 0]),
+                                        modelCalibration: try calibration([1, 3, 3, 7], truth: [0, 0]), mleDistances: [0.1, 0.3], scans: [])
+        let b = ToyInferencePointResult(trueTheta: [0.8, 0], truthCalibration: try calibration([0.5, 0.5], truth: [0.8, 0]),
+                                        modelCalibration: try calibration([0.5, 6.5], truth: [0.8, 0]), mleDistances: [0.05, 0.2, 0.4], scans: [])
+        let result = ToyInferenceStudyResult(settings: settings, points: [a, b])
+        let s = result.summary
+        #expect(abs(s.truthCoverage[0] - 4.0 / 6) < 1e-12 && abs(s.truthCoverage[1] - 5.0 / 6) < 1e-12)
+        #expect(abs(s.modelCoverage[0] - 2.0 / 6) < 1e-12 && abs(s.modelCoverage[1] - 4.0 / 6) < 1e-12)
+        #expect(abs(s.maxCoverageDifference[0] - 0.5) < 1e-12)
+        #expect(s.coverageTargetsMet == [false, false])
+        #expect(s.medianMLEDistance == 0.2 && s.mleTargetMet)
+        #expect(s.meanIntersectionOverUnion.allSatisfy(\.isNaN) && s.iouTargetsMet == [false, false])
+    }
+}
