@@ -30,6 +30,9 @@ struct ToyInferenceStudyCommand: ToolCommand {
     @Flag(help: "Also run with a model trained with the extra points at ±0.2 (Figure 15(b)).")
     var extraPoints = false
 
+    @Flag(help: "Run only the extra-points model (Figure 15(b)), not the nominal one.")
+    var extraPointsOnly = false
+
     @Option(help: "Events per pseudo-dataset.")
     var events: Int = 400
 
@@ -70,14 +73,16 @@ struct ToyInferenceStudyCommand: ToolCommand {
         settings.scanPoints = scanPoints
         settings.seed = seed
         try settings.validate()
-        guard extraModel == nil || extraPoints else { throw ValidationError("--extra-model needs --extra-points") }
+        guard extraModel == nil || extraPoints || extraPointsOnly else { throw ValidationError("--extra-model needs --extra-points") }
+        guard !(extraPointsOnly && model != nil) else { throw ValidationError("--model is the nominal model; with --extra-points-only give --extra-model") }
         guard eventsPerPoint >= 1 else { throw ValidationError("--events-per-point must be at least 1, got \(eventsPerPoint)") }
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
-        var runs: [(name: String, grid: [ToyModel.Parameter], path: String?, title: String)] = [
-            ("nominal", ToyModel.trainingGrid, model, "Figure 15(a): model trained at the nominal points"),
-        ]
-        if extraPoints {
+        var runs: [(name: String, grid: [ToyModel.Parameter], path: String?, title: String)] = []
+        if !extraPointsOnly {
+            runs.append(("nominal", ToyModel.trainingGrid, model, "Figure 15(a): model trained at the nominal points"))
+        }
+        if extraPoints || extraPointsOnly {
             runs.append(("extra-points", ToyModel.extendedTrainingGrid, extraModel, "Figure 15(b): model trained with the extra points at ±0.2"))
         }
         // Load given models first: a bad path fails before any long work.
