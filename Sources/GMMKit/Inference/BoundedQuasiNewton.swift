@@ -56,7 +56,7 @@ struct BoundedQuasiNewton {
                 direction = freeGradient.map { -$0 }
                 slope = -freeGradient.reduce(0) { $0 + $1 * $1 }
             }
-            // Without a curvature estimate yet, the first step moves at most 0.1 per variable... scaled.
+            // Without a curvature estimate yet, the first trial step moves no variable by more than 0.1.
             var alpha = 1.0
             if !scaled {
                 let largest = direction.map(Swift.abs).max() ?? 1
