@@ -137,7 +137,9 @@ public enum Zlib {
 
 /// Why decompression failed.
 public struct ZlibError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What is wrong with the data.
     public var reason: String
+    /// The message.
     public var description: String { "deflate data: \(reason)" }
 }
 

@@ -19,6 +19,7 @@ public struct LatentMixture: Sendable, Equatable {
     public var widths: [Double]
     /// The latent interval; the mixture is truncated to it when `truncated`.
     public var lower: Double, upper: Double
+    /// Whether each component is truncated to [lower, upper] (the config's `truncate`).
     public var truncated: Bool
 
     /// The normalisation Z_g of component g.

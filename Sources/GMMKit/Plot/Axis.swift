@@ -22,10 +22,12 @@ public struct Axis: Equatable, Sendable {
     /// Fixed limits; nil fits the data. A non-finite bound is fitted to the data on that side; a
     /// range of zero width is widened.
     public var limits: ClosedRange<Double>?
+    /// Linear or logarithmic.
     public var scale: AxisScale
     /// About how many intervals between major ticks.
     public var tickTarget: Int
 
+    /// An axis; see the properties.
     public init(label: String = "", unit: String? = nil, limits: ClosedRange<Double>? = nil, scale: AxisScale = .linear, tickTarget: Int = 5) {
         self.label = label
         self.unit = unit
@@ -47,9 +49,12 @@ public struct AxisMapping: Equatable, Sendable {
     public var lower: Double, upper: Double
     /// The pixel positions of `lower` and `upper` (for a y axis, lower is the larger pixel).
     public var pixelLower: Double, pixelUpper: Double
+    /// Linear or logarithmic.
     public var scale: AxisScale
+    /// The major and minor ticks and their labels.
     public var ticks: NiceTicks
 
+    /// Maps [lower, upper] onto [pixelLower, pixelUpper] and computes the ticks.
     public init(lower: Double, upper: Double, pixelLower: Double, pixelUpper: Double, scale: AxisScale, tickTarget: Int = 5) {
         self.lower = lower
         self.upper = upper

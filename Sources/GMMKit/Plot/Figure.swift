@@ -42,6 +42,7 @@ public struct FigureCell: Equatable, Sendable {
 public struct Figure: Equatable, Sendable {
     /// Cells per row (at least 1).
     public var columns: Int
+    /// The cells, row by row.
     public var cells: [FigureCell]
     /// The size of one cell in pixels.
     public var cellWidth: Double, cellHeight: Double
@@ -50,6 +51,7 @@ public struct Figure: Equatable, Sendable {
     /// A prefix for the SVG's element ids (clip paths): give each figure of one HTML page its own.
     public var identifier: String
 
+    /// An empty figure; `columns` below 1 counts as 1.
     public init(columns: Int = 1, cellWidth: Double = 360, cellHeight: Double = 280, title: String? = nil, identifier: String = "figure") {
         self.columns = max(1, columns)
         self.cells = []

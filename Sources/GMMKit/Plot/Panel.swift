@@ -7,12 +7,16 @@ public enum LegendPlacement: Equatable, Sendable {
 public struct Panel: Equatable, Sendable {
     /// The title above the panel (nil: none).
     public var title: String?
+    /// The horizontal axis.
     public var xAxis: Axis
+    /// The vertical axis.
     public var yAxis: Axis
     /// Drawn in order (later elements on top).
     public var elements: [PlotElement]
+    /// Where the legend of the labelled elements goes.
     public var legend: LegendPlacement
 
+    /// A panel; see the properties.
     public init(title: String? = nil, xAxis: Axis = Axis(), yAxis: Axis = Axis(), elements: [PlotElement] = [],
                 legend: LegendPlacement = .upperRight) {
         self.title = title

@@ -28,7 +28,9 @@ public struct PlotColor: Equatable, Hashable, Sendable {
         return PlotColor(red: mix(red, other.red), green: mix(green, other.green), blue: mix(blue, other.blue))
     }
 
+    /// Black.
     public static let black = PlotColor(hex: 0x000000)
+    /// White.
     public static let white = PlotColor(hex: 0xffffff)
     /// The grey of statistical bands and reference lines.
     public static let grey = PlotColor(hex: 0x999999)
@@ -36,13 +38,21 @@ public struct PlotColor: Equatable, Hashable, Sendable {
 
 /// The Okabe–Ito palette, distinguishable with every common colour-vision deficiency.
 public enum Palette {
+    /// Black (#000000).
     public static let black = PlotColor(hex: 0x000000)
+    /// Orange (#E69F00).
     public static let orange = PlotColor(hex: 0xE69F00)
+    /// Sky blue (#56B4E9).
     public static let skyBlue = PlotColor(hex: 0x56B4E9)
+    /// Bluish green (#009E73).
     public static let bluishGreen = PlotColor(hex: 0x009E73)
+    /// Yellow (#F0E442).
     public static let yellow = PlotColor(hex: 0xF0E442)
+    /// Blue (#0072B2).
     public static let blue = PlotColor(hex: 0x0072B2)
+    /// Vermillion (#D55E00): the data colour of the report.
     public static let vermillion = PlotColor(hex: 0xD55E00)
+    /// Reddish purple (#CC79A7).
     public static let reddishPurple = PlotColor(hex: 0xCC79A7)
 
     /// The cycle used for successive series: black first, then the colours (yellow last, as it

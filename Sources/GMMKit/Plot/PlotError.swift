@@ -9,6 +9,7 @@ public enum PlotError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Stacked panels need one positive, finite height ratio per panel.
     case invalidHeightRatios(panels: Int, ratios: [Double])
 
+    /// The message: which element and field, what was expected and what was got.
     public var description: String {
         switch self {
         case let .lengthMismatch(element, field, expected, got):

@@ -1,11 +1,13 @@
 /// How a line is stroked.
 public struct LineStyle: Equatable, Sendable {
+    /// The stroke colour.
     public var color: PlotColor
     /// Stroke width in pixels.
     public var width: Double
     /// Dash pattern in pixels (empty: solid).
     public var dash: [Double]
 
+    /// A line style (default: solid black, 1.5 px).
     public init(color: PlotColor = .black, width: Double = 1.5, dash: [Double] = []) {
         self.color = color
         self.width = width
@@ -25,10 +27,12 @@ public struct LineStyle: Equatable, Sendable {
 
 /// How an area is filled.
 public struct FillStyle: Equatable, Sendable {
+    /// The fill colour.
     public var color: PlotColor
     /// Opacity in 0...1.
     public var opacity: Double
 
+    /// A fill style.
     public init(color: PlotColor, opacity: Double = 0.3) {
         self.color = color
         self.opacity = opacity
@@ -42,11 +46,14 @@ public enum MarkerShape: String, Equatable, Sendable {
 
 /// How markers are drawn.
 public struct MarkerStyle: Equatable, Sendable {
+    /// The marker's shape.
     public var shape: MarkerShape
+    /// The marker's colour.
     public var color: PlotColor
     /// Marker size (diameter) in pixels.
     public var size: Double
 
+    /// A marker style.
     public init(shape: MarkerShape = .circle, color: PlotColor = .black, size: Double = 6) {
         self.shape = shape
         self.color = color
@@ -56,6 +63,7 @@ public struct MarkerStyle: Equatable, Sendable {
 
 /// A colour scale of a heatmap: the map, the value range it spans, and the colour bar label.
 public struct ColorScale: Equatable, Sendable {
+    /// The colour map.
     public var map: ColorMap
     /// The values at the two ends of the map; nil takes the data's finite minimum and maximum.
     public var range: ClosedRange<Double>?
@@ -65,6 +73,7 @@ public struct ColorScale: Equatable, Sendable {
     /// none"); NaN cells are left empty (white).
     public var overflowColor: PlotColor
 
+    /// A colour scale; see the properties.
     public init(map: ColorMap = .viridis, range: ClosedRange<Double>? = nil, label: String = "", overflowColor: PlotColor = .black) {
         self.map = map
         self.range = range

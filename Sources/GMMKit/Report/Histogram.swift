@@ -61,7 +61,9 @@ public struct Histogram: Sendable, Equatable {
 
 /// A weighted 2-D histogram over x and y edges; bins [ny, nx] row-major (y rows).
 public struct Histogram2D: Sendable, Equatable {
+    /// The x binning (its own sums are unused).
     public var x: Histogram
+    /// The y binning (its own sums are unused).
     public var y: Histogram
     /// Σ w per bin, [ny · nx].
     public var sums: [Double]
@@ -70,6 +72,7 @@ public struct Histogram2D: Sendable, Equatable {
     /// Σ w of all pairs filled.
     public var total: Double = 0
 
+    /// An empty histogram over xEdges × yEdges.
     public init(xEdges: [Double], yEdges: [Double]) {
         x = Histogram(edges: xEdges)
         y = Histogram(edges: yEdges)

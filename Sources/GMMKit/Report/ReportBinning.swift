@@ -45,6 +45,14 @@ enum ReportFormat {
         return formatFixed(v, decimals: decimals, minus: "−")
     }
 
-    /// θ as "(a, b)".
-    static func theta(_ values: [Double]) -> String { "(" + values.map { number($0) }.joined(separator: ", ") + ")" }
+    /// θ as "(a, b)", each value with at most four decimals and no trailing zeros.
+    static func theta(_ values: [Double]) -> String { "(" + values.map { short($0) }.joined(separator: ", ") + ")" }
+
+    /// `v` with at most four decimals, trailing zeros removed ("0.5", "−1", "0.1235").
+    static func short(_ v: Double) -> String {
+        guard v.isFinite, abs(v) < 1e6, abs(v) >= 1e-3 || v == 0 else { return number(v) }
+        var text = formatFixed(v, decimals: 4, minus: "−")
+        while text.contains(".") && (text.hasSuffix("0") || text.hasSuffix(".")) { text.removeLast() }
+        return text == "−0" ? "0" : text
+    }
 }

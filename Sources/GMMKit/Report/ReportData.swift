@@ -15,6 +15,7 @@ public struct LossCurves: Sendable, Equatable {
 public struct MarginalComparison: Sendable, Equatable {
     /// The observable's name and unit (nil if none is configured).
     public var observable: String
+    /// The configured unit, or nil.
     public var unit: String?
     /// Bin edges, [B + 1].
     public var edges: [Double]
@@ -36,6 +37,7 @@ public struct MarginalComparison: Sendable, Equatable {
 public struct PairComparison: Sendable, Equatable {
     /// The observables on the x and y axes (indices in config order).
     public var xIndex: Int, yIndex: Int
+    /// Bin edges, [nx + 1] and [ny + 1].
     public var xEdges: [Double], yEdges: [Double]
     /// Fraction of the events in each bin, [ny · nx] (y rows).
     public var data: [Double], model: [Double]
@@ -47,6 +49,7 @@ public struct PairComparison: Sendable, Equatable {
 /// The first observable's latent density at one θ: the data and the model's mixture with its
 /// Gaussian components (Figure 2).
 public struct LatentComponentsView: Sendable, Equatable {
+    /// The first observable's name.
     public var observable: String
     /// The θ the mixture is evaluated at, [p].
     public var theta: [Double]
@@ -54,6 +57,7 @@ public struct LatentComponentsView: Sendable, Equatable {
     public var dataTheta: [Double]?
     /// Latent bin edges, [B + 1], and the data density in them with errors, [B].
     public var edges: [Double]
+    /// Data density per latent bin and its statistical error, [B].
     public var data: [Double], dataErrors: [Double]
     /// The model's mean density per bin (its probability over the bin width), [B].
     public var modelBinDensity: [Double]
@@ -73,14 +77,17 @@ public struct ThetaScan: Sendable, Equatable {
         public var theta: [Double]
         /// Per observable: data ratio and error, model ratio and error, [B] each.
         public var dataRatio: [[Double]], dataErrors: [[Double]]
+        /// Per observable: model ratio by importance sampling and its error, [B] each.
         public var modelRatio: [[Double]], modelErrors: [[Double]]
     }
 
+    /// The parameters' names, [p].
     public var parameterNames: [String]
     /// The reference θ used (the data point nearest the configured reference), [p].
     public var reference: [Double]
     /// Per observable, bin edges [B + 1].
     public var edges: [[Double]]
+    /// The θ points shown, sorted by θ.
     public var points: [Point]
     /// Model events drawn at the reference θ and reweighted to each θ.
     public var modelSamples: Int
@@ -88,9 +95,12 @@ public struct ThetaScan: Sendable, Equatable {
 
 /// One line of the report's table of summary figures.
 public struct SummaryRow: Sendable, Equatable {
+    /// What the figure is.
     public var name: String
+    /// Its value, with unit.
     public var value: String
 
+    /// A row of the summary table.
     public init(name: String, value: String) {
         self.name = name
         self.value = value

@@ -17,7 +17,9 @@ public enum ReportFigures {
     /// Training and validation loss per epoch, with the kept epoch marked.
     public static func loss(_ report: ValidationReport) throws -> Figure {
         var figure = Figure(columns: 1, cellWidth: 560, cellHeight: 300, identifier: "loss")
-        var panel = Panel(xAxis: Axis(label: "epoch"), yAxis: Axis(label: "loss", unit: "nats/event"))
+        // Few epochs: about one tick per epoch, so the ticks stay whole numbers.
+        let xAxis = Axis(label: "epoch", tickTarget: max(2, min(5, report.loss.epochs.count - 1)))
+        var panel = Panel(xAxis: xAxis, yAxis: Axis(label: "loss", unit: "nats/event"))
         let curves = report.loss
         if curves.epochs.isEmpty {
             panel.title = "no training record"

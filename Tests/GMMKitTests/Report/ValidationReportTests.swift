@@ -104,6 +104,20 @@ func smallReportOptions() -> ValidationReportOptions {
         #expect(meanSquare < 3, "importance-sampled and direct ratios disagree: pulls \(pulls)")
     }
 
+    @Test func unconditionalModelWithAnIntegerFirstObservable() throws {
+        let config = TestModels.config([TestModels.integer("k", 0, 3), TestModels.continuous("x0", 0, 10)], epochs: 1)
+        let events = try TestModels.events(count: 600, observables: ["k", "x0"], conditional: false)
+        let model = try DensityModel(config: config).fit(events, device: CPUDevice())
+        let report = try ValidationReport.make(model: model, events: events, options: smallReportOptions(), device: CPUDevice())
+        #expect(report.latent == nil, "an integer first observable has no mixture")
+        #expect(report.thetaScan == nil, "no θ dependence to show")
+        #expect(report.parameters.isEmpty && report.marginals.count == 2 && report.pairs.count == 1)
+        #expect(!report.summary.contains { $0.name == "θ points" })
+        let html = try ValidationReportHTML.render(report)
+        #expect(!html.contains("Latent space") && !html.contains("Dependence on θ") && html.contains("1-D marginals"))
+        #expect(ReportFormat.theta([-1, 0.5, 0.12345]) == "(−1, 0.5, 0.1235)")
+    }
+
     @Test func pullsFollowEquationTen() {
         var model = Histogram2D(xEdges: [0, 1, 2], yEdges: [0, 1, 2]), data = Histogram2D(xEdges: [0, 1, 2], yEdges: [0, 1, 2])
         // Bin (0,0): 100 model, 100 data; bin (1,0): 50 model, none in data; (0,1): none, 25 data; (1,1): both empty.
