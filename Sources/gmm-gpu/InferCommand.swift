@@ -130,8 +130,9 @@ struct InferCommand: ToolCommand {
                                  confidenceLevels: levels, fit: result, minos: intervals)
         files.append(("result.json", Array(try encoder.encode(record))))
         if !scanNames.isEmpty {
-            let axes = try scanNames.enumerated().map { k, name -> [Double] in
-                let j = names.firstIndex(of: name)!
+            // The names were checked above: every one is a parameter of the model.
+            let axes = scanNames.enumerated().map { k, name -> [Double] in
+                let j = names.firstIndex(of: name) ?? 0
                 let half = scanWidth * max(result.errors[j], 1e-6 * max(1, abs(result.values[j])))
                 let lo = max(settings[j].lower, result.values[j] - half), hi = min(settings[j].upper, result.values[j] + half)
                 let n = gridSizes[k]
