@@ -118,9 +118,10 @@ final class ModelEvaluator {
 
     /// Runs all networks on `batch` and writes each network's log-likelihood; with `loss`,
     /// also backpropagates `loss.scale · w · ∂log p/∂·` into `gradients` (the parameter
-    /// gradient buffer) and accumulates Σ w·log p into `lossSum[lossIndex]`.
+    /// gradient buffer) and accumulates Σ w·log p into `lossSum[lossIndex]`. With
+    /// `weightGradients` false the backward pass fills only the workspaces' ∂/∂θ (inference).
     func evaluate(_ batch: DeviceBatch, gradients: DeviceBuffer? = nil, lossScale: Float = 0,
-                  lossSum: DeviceBuffer? = nil, lossIndex: Int = 0) throws {
+                  lossSum: DeviceBuffer? = nil, lossIndex: Int = 0, weightGradients: Bool = true) throws {
         let rows = batch.rows
         let training = gradients != nil
         if let stack = layout.continuous, let workspace = continuousWorkspace, let logProb = continuousLogProb,
@@ -137,7 +138,8 @@ final class ModelEvaluator {
             if let gradients, let (views, _) = gradient {
                 try device.mixtureHeadBackward(gradient: views, widths: params.widths, head: head, into: stack.outputGradient(workspace, rows: rows))
                 try stack.backward(parameters: parameters, gradients: gradients, masks: masks, theta: batch.theta,
-                                   observables: batch.inputs, rows: rows, workspace: workspace, device: device)
+                                   observables: batch.inputs, rows: rows, workspace: workspace, device: device,
+                                   weightGradients: weightGradients)
             }
         }
         if let stack = layout.categorical, let workspace = categoricalWorkspace, let logProb = integerLogProb,
@@ -151,7 +153,8 @@ final class ModelEvaluator {
             if let lossSum { try device.sum(lp, weights: weights, into: lossSum, index: lossIndex, accumulate: true) }
             if let gradients {
                 try stack.backward(parameters: parameters, gradients: gradients, masks: masks, theta: batch.theta,
-                                   observables: batch.inputs, rows: rows, workspace: workspace, device: device)
+                                   observables: batch.inputs, rows: rows, workspace: workspace, device: device,
+                                   weightGradients: weightGradients)
             }
         }
     }

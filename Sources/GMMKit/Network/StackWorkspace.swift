@@ -89,22 +89,25 @@ extension NetworkStack {
 
     /// Backpropagates the output gradient (already in ``outputGradient(_:rows:)``) through
     /// every network, writing the parameter gradients into `gradients` (the flat layout of
-    /// `parameters`) and, when the workspace has one, ∂/∂θ per network.
+    /// `parameters`; skipped when `weightGradients` is false, for ∂/∂θ alone) and, when the
+    /// workspace has one, ∂/∂θ per network.
     func backward(parameters: DeviceBuffer, gradients: DeviceBuffer, masks: [Int: DeviceBuffer], theta: MatrixView,
-                  observables: MatrixView, rows: Int, workspace: StackWorkspace, device: Device) throws {
+                  observables: MatrixView, rows: Int, workspace: StackWorkspace, device: Device, weightGradients: Bool = true) throws {
         var written = Set([outputSlot])
         for layer in layers.reversed() {
             let dy = outputView(layer, slots: workspace.gradients, rows: rows, capacity: workspace.capacity)
             let y = outputView(layer, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
             let x = inputView(layer, theta: theta, observables: observables, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
             try device.activationBackward(gradient: dy, output: y, activation: layer.activation)
-            let dW = layer.weights(gradients)
-            try device.gemm(transposeA: true, transposeB: false, alpha: 1, a: x, b: dy, beta: 0, c: dW,
-                            sizes: layer.weightGradientSizes(rows: rows))
-            if let mask = masks[layer.weightOffset] {
-                try device.multiply(dW, by: MatrixView(mask, rows: layer.inMax, cols: layer.outMax, batch: spec.networkCount))
+            if weightGradients {
+                let dW = layer.weights(gradients)
+                try device.gemm(transposeA: true, transposeB: false, alpha: 1, a: x, b: dy, beta: 0, c: dW,
+                                sizes: layer.weightGradientSizes(rows: rows))
+                if let mask = masks[layer.weightOffset] {
+                    try device.multiply(dW, by: MatrixView(mask, rows: layer.inMax, cols: layer.outMax, batch: spec.networkCount))
+                }
+                try device.columnSums(dy, into: layer.biases(gradients), beta: 0)
             }
-            try device.columnSums(dy, into: layer.biases(gradients), beta: 0)
             switch layer.input {
             case let .slot(k):
                 let dx = slotView(workspace.gradients[k], slot: k, rows: rows, capacity: workspace.capacity)

@@ -1,0 +1,64 @@
+import GMMCompute
+
+/// The per-event log-likelihood ratio log p(x|θ1) / p(x|θ0) of a density model: the optimal
+/// classifier score for telling events at θ1 from events at θ0 (Neyman–Pearson).
+public struct LikelihoodRatio: Sendable {
+    /// The null hypothesis θ0, `[p]`.
+    public var theta0: [Double]
+    /// The alternative θ1, `[p]`.
+    public var theta1: [Double]
+    /// log p(x|θ1) − log p(x|θ0) per event, `[N]`.
+    public var logRatios: [Double]
+
+    /// Evaluates the ratio for events `x` `[N, d]` (data space, in config order) under `model`.
+    ///
+    /// Both hypotheses are evaluated in one device pass (the events twice, each row with its
+    /// own θ). The Jacobian of the latent map cancels in the ratio.
+    /// - Throws: ``ModelError`` for events or θ that do not fit the model.
+    public static func evaluate(model: DensityModel, events x: [Double], theta0: [Double], theta1: [Double],
+                                device: Device) throws -> LikelihoodRatio {
+        let values = try model.logProb(atEach: [theta0, theta1], events: x, device: device)
+        return LikelihoodRatio(theta0: theta0, theta1: theta1, logRatios: zip(values[1], values[0]).map { $0 - $1 })
+    }
+
+    /// The ROC curve of the ratio as a score for events at θ1 (signal) against events at θ0
+    /// (background), with optional weights.
+    ///
+    /// - Parameters:
+    ///   - background: events drawn at θ0, `[Nb, d]`.
+    ///   - signal: events drawn at θ1, `[Ns, d]`.
+    public static func rocCurve(model: DensityModel, theta0: [Double], theta1: [Double],
+                                background: [Double], backgroundWeights: [Double]? = nil,
+                                signal: [Double], signalWeights: [Double]? = nil, device: Device) throws -> ROCCurve {
+        let b = try evaluate(model: model, events: background, theta0: theta0, theta1: theta1, device: device)
+        let s = try evaluate(model: model, events: signal, theta0: theta0, theta1: theta1, device: device)
+        return try ROCCurve(signal: s.logRatios, signalWeights: signalWeights, background: b.logRatios, backgroundWeights: backgroundWeights)
+    }
+}
+
+extension DensityModel {
+    /// log p(x|θ_k) for the same events at each of several θ, in one batched pass.
+    ///
+    /// - Parameters:
+    ///   - thetas: K parameter points, each `[p]`.
+    ///   - x: events `[N, d]` in data space.
+    /// - Returns: `[K][N]`: row k holds log p(x_i|θ_k).
+    public func logProb(atEach thetas: [[Double]], events x: [Double], device: Device) throws -> [[Double]] {
+        let n = try rowCount(x, field: "x")
+        let p = parameterCount
+        for (k, theta) in thetas.enumerated() where theta.count != p {
+            throw ModelError.shapeMismatch(field: "theta[\(k)]", expected: "\(p) values (\(config.parameters.names.joined(separator: ", ")))",
+                                           got: "\(theta.count) values")
+        }
+        if thetas.isEmpty { return [] }
+        var repeatedX = [Double](), perEvent = [Double]()
+        repeatedX.reserveCapacity(thetas.count * x.count)
+        perEvent.reserveCapacity(thetas.count * n * p)
+        for theta in thetas {
+            repeatedX.append(contentsOf: x)
+            for _ in 0..<n { perEvent.append(contentsOf: theta) }
+        }
+        let values = try logProb(repeatedX, theta: perEvent, device: device)
+        return (0..<thetas.count).map { k in Array(values[(k * n)..<((k + 1) * n)]) }
+    }
+}

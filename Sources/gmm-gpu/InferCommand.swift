@@ -1,0 +1,237 @@
+import ArgumentParser
+import FoundationEssentials
+import GMMKit
+
+/// `gmm-gpu infer`: a maximum-likelihood fit of a trained model's θ to data, with MINOS
+/// intervals, an optional 1-D or 2-D profile scan, its confidence regions and a plot.
+struct InferCommand: ToolCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infer",
+        abstract: "Fit θ to data with a trained model: MLE, Hesse errors, MINOS intervals, and an optional 1-D/2-D profile scan with Wilks regions and a plot.",
+        discussion: """
+            Writes OUT_DIR/result.json (MLE, errors, covariance, status, MINOS intervals per confidence level) and, with --scan,
+            scan.npy (−2Δln L, [ny, nx] or [n]) with scan.json (axes, best fit), contours.json (the regions' boundaries or the
+            intervals) and scan.svg. θ is fitted inside the range of the model's training θ.
+            """)
+
+    @Argument(help: "Model directory written by `gmm-gpu train`.")
+    var model: String
+
+    @Option(help: "Events, [N, d] (.npy) or a .csv naming the observables.")
+    var data: String
+
+    @Option(help: "Event weights, [N] (.npy/.csv).")
+    var weights: String?
+
+    @Option(name: .customLong("fix"), help: "Hold a parameter fixed: NAME=VALUE (repeatable).")
+    var fixes: [String] = []
+
+    @Option(help: "Scan one or two parameters, comma-separated (e.g. cx,cy).")
+    var scan: String?
+
+    @Option(help: "Scan points: N for a 1-D scan, NXxNY for a 2-D one (e.g. 50x50).")
+    var points: String = "41x41"
+
+    @Option(help: "Scan half-width in Hesse errors around the MLE (clipped to the fit range).")
+    var scanWidth: Double = 4
+
+    @Option(help: "Confidence levels, comma-separated, each in (0, 1).")
+    var confidence: String = "0.68,0.95"
+
+    @Option(help: "Likelihood space: latent (the paper's choice) or data (Jacobian included; same fit, other NLL offset).")
+    var space: String = "latent"
+
+    @Option(help: "Output directory.")
+    var output: String
+
+    @OptionGroup var deviceOption: DeviceOption
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func execute() throws {
+        let report = Reporter(quiet: quiet)
+        let trained = try DensityModel.load(from: model)
+        let names = trained.config.parameters.names
+        guard !names.isEmpty else { throw ValidationError("the model at \(model) has no parameters θ to fit") }
+        guard let likelihoodSpace = LikelihoodSpace(rawValue: space) else {
+            throw ValidationError("--space: expected 'latent' or 'data', got '\(space)'")
+        }
+        let levels = try parseNumberList(confidence, option: "--confidence")
+        guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+            throw ValidationError("--confidence: expected levels in (0, 1) such as 0.68,0.95, got '\(confidence)'")
+        }
+        guard scanWidth.isFinite, scanWidth > 0 else { throw ValidationError("--scan-width: expected a number > 0, got \(scanWidth)") }
+        let table = try DataTable.read(data)
+        guard table.rows > 0 else { throw ValidationError("--data \(data): no events; give at least one event to fit") }
+        let x = try table.selecting(trained.config.observables.map(\.name))
+        var eventWeights: [Double]?
+        if let weights {
+            let w = try DataTable.read(weights)
+            guard w.rows == table.rows, w.columns == 1 else {
+                throw DataTableError.shape(path: weights, expected: "[\(table.rows)] (one weight per event of \(data))", got: "[\(w.rows), \(w.columns)]")
+            }
+            eventWeights = w.values
+        }
+        // The fit range: the θ range the model was trained on.
+        var settings = trained.parameterScaling.enumerated().map { j, scaling in
+            FitParameter(name: names[j], lower: (-2 - scaling.shift) / scaling.scale, upper: (2 - scaling.shift) / scaling.scale)
+        }
+        for fix in fixes {
+            let parts = fix.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: " ")), value.isFinite else {
+                throw ValidationError("--fix: expected NAME=VALUE with a finite number (e.g. cx=0.5), got '\(fix)'")
+            }
+            let name = parts[0].trimmingCharacters(in: " ")
+            guard let j = names.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: names) }
+            guard value >= settings[j].lower, value <= settings[j].upper else {
+                throw ValidationError("--fix \(name)=\(value): outside the model's training range [\(settings[j].lower), \(settings[j].upper)] for '\(name)'; fix it inside")
+            }
+            settings[j].fixedValue = value
+        }
+        let scanNames = try scan.map { text -> [String] in
+            let list = text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+            guard (1...2).contains(list.count), Set(list).count == list.count else {
+                throw ValidationError("--scan: expected one or two different parameter names (e.g. cx,cy), got '\(text)'")
+            }
+            for name in list {
+                guard let j = names.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: names) }
+                guard settings[j].isFree else { throw ValidationError("--scan \(name): '\(name)' is fixed by --fix; scan free parameters only") }
+            }
+            return list
+        } ?? []
+        let gridSizes = try scanNames.isEmpty ? [] : parsePoints(points, dimensions: scanNames.count)
+
+        let device = try deviceOption.open()
+        let nll = try ModelLikelihood(model: trained, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
+        let fit = MaximumLikelihoodFit(parameters: settings)
+        report.line("fitting \(names.joined(separator: ", ")) to \(nll.eventCount) events (\(likelihoodSpace.rawValue) space, device \(device.name))")
+        // Start from the best point of a coarse grid over the fit range: a local minimum (e.g. a
+        // mirrored one) is not taken for the MLE.
+        let free = settings.filter(\.isFree).count
+        let gridPoints = free <= 2 ? 9 : free <= 4 ? 5 : 3
+        let result = try fit.fit(nll, start: free <= 10 ? try fit.gridStart(nll, pointsPerAxis: gridPoints) : nil)
+        var intervals: [[ProfileInterval]] = []
+        for level in levels {
+            intervals.append(result.free.contains(true) ? try fit.minos(nll, result: result, confidenceLevel: level) : [])
+        }
+        for (j, name) in names.enumerated() {
+            let minos = intervals.first?.first { $0.parameter == name }
+            report.line("  \(name) = \(fixed(result.values[j], 4)) ± \(fixed(result.errors[j], 4))"
+                + (minos.map { "  MINOS \(Int(levels[0] * 100))%: [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
+        }
+        report.line("status \(result.status.rawValue), −ln L = \(fixed(result.minimumNLL, 4)), \(result.evaluations) evaluations")
+
+        // Everything is computed before anything is written.
+        var files: [(String, [UInt8])] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let record = InferResult(model: model, data: data, weights: weights, space: likelihoodSpace.rawValue, events: nll.eventCount,
+                                 confidenceLevels: levels, fit: result, minos: intervals)
+        files.append(("result.json", Array(try encoder.encode(record))))
+        if !scanNames.isEmpty {
+            // The names were checked above: every one is a parameter of the model.
+            let axes = scanNames.enumerated().map { k, name -> [Double] in
+                let j = names.firstIndex(of: name) ?? 0
+                let half = scanWidth * max(result.errors[j], 1e-6 * max(1, abs(result.values[j])))
+                let lo = max(settings[j].lower, result.values[j] - half), hi = min(settings[j].upper, result.values[j] + half)
+                let n = gridSizes[k]
+                return (0..<n).map { n == 1 ? result.values[j] : lo + (hi - lo) * Double($0) / Double(n - 1) }
+            }
+            report.line("scanning \(scanNames.joined(separator: " × ")) on \(gridSizes.map(String.init).joined(separator: "×")) points")
+            let plot: Figure
+            if scanNames.count == 2 {
+                let scan2 = try fit.scan(nll, x: scanNames[0], xValues: axes[0], y: scanNames[1], yValues: axes[1], result: result)
+                let regions = try levels.map { try scan2.region(confidenceLevel: $0) }
+                files.append(("scan.npy", try NpyArray(shape: [scan2.y.count, scan2.x.count], doubles: scan2.deltaTwoNLL.flatMap { $0 }).encoded()))
+                files.append(("scan.json", Array(try encoder.encode(ScanAxes(parameters: scanNames, axes: [scan2.x, scan2.y], bestFit: scan2.bestFit,
+                                                                               minimumNLL: scan2.minimumNLL, allConverged: scan2.allConverged,
+                                                                               values: "scan.npy: −2Δln L, [\(scan2.y.count), \(scan2.x.count)], row j at \(scanNames[1]) = y[j]")))))
+                files.append(("contours.json", Array(try encoder.encode(regions.map {
+                    RegionContours(confidenceLevel: $0.confidenceLevel, threshold: $0.threshold, contours: $0.contours, interval: nil)
+                }))))
+                plot = try InferPlot.twoDimensional(scan2, regions: regions)
+            } else {
+                let scan1 = try fit.scan(nll, parameter: scanNames[0], values: axes[0], result: result)
+                var bounds: [RegionContours] = []
+                for level in levels {
+                    let threshold = try Wilks.threshold(confidenceLevel: level, degreesOfFreedom: 1)
+                    let interval = try? scan1.interval(confidenceLevel: level)
+                    bounds.append(RegionContours(confidenceLevel: level, threshold: threshold, contours: [], interval: interval.map { [$0.lower, $0.upper] }))
+                }
+                files.append(("scan.npy", try NpyArray(shape: [scan1.values.count], doubles: scan1.deltaTwoNLL).encoded()))
+                files.append(("scan.json", Array(try encoder.encode(ScanAxes(parameters: scanNames, axes: [scan1.values], bestFit: [scan1.bestFit],
+                                                                               minimumNLL: scan1.minimumNLL, allConverged: scan1.allConverged,
+                                                                               values: "scan.npy: −2Δln L, [\(scan1.values.count)]")))))
+                files.append(("contours.json", Array(try encoder.encode(bounds))))
+                plot = try InferPlot.oneDimensional(scan1, thresholds: bounds.map(\.threshold), levels: levels)
+            }
+            files.append(("scan.svg", Array(plot.svg.utf8)))
+        }
+        try makeDirectoryPath(output)
+        for (name, bytes) in files { try writeFileAtomically(bytes, to: "\(output)/\(name)") }
+        report.line("wrote \(files.map(\.0).joined(separator: ", ")) to \(output)")
+    }
+
+    /// "50x50" → [50, 50] (or "50" → [50] for one dimension), each at least 3.
+    func parsePoints(_ text: String, dimensions: Int) throws -> [Int] {
+        let parts = text.lowercased().split(separator: "x").map { Int($0.trimmingCharacters(in: " ")) }
+        var sizes = parts.compactMap { $0 }
+        if sizes.count == 1, parts.count == 1, dimensions == 2 { sizes = [sizes[0], sizes[0]] }
+        guard parts.allSatisfy({ $0 != nil }), sizes.count == dimensions, sizes.allSatisfy({ $0 >= 3 && $0 <= 1000 }) else {
+            throw ValidationError("--points: expected \(dimensions == 2 ? "NXxNY (e.g. 50x50)" : "N (e.g. 50)") with 3 to 1000 points per axis for the \(dimensions)-D scan, got '\(text)'")
+        }
+        return sizes
+    }
+}
+
+/// result.json of `gmm-gpu infer`.
+struct InferResult: Codable {
+    var format = "gmm-gpu-infer"
+    var formatVersion = 1
+    var model: String
+    var data: String
+    var weights: String?
+    var space: String
+    var events: Int
+    var confidenceLevels: [Double]
+    var fit: FitResult
+    /// MINOS intervals per confidence level (in `confidenceLevels` order), per free parameter.
+    var minos: [[ProfileInterval]]
+
+    enum CodingKeys: String, CodingKey {
+        case format, model, data, weights, space, events, fit, minos
+        case formatVersion = "format_version"
+        case confidenceLevels = "confidence_levels"
+    }
+}
+
+/// scan.json of `gmm-gpu infer`: the axes of scan.npy.
+struct ScanAxes: Codable {
+    var parameters: [String]
+    var axes: [[Double]]
+    var bestFit: [Double]
+    var minimumNLL: Double
+    var allConverged: Bool
+    var values: String
+
+    enum CodingKeys: String, CodingKey {
+        case parameters, axes, values
+        case bestFit = "best_fit"
+        case minimumNLL = "minimum_nll"
+        case allConverged = "all_converged"
+    }
+}
+
+/// One entry of contours.json: a 2-D region's boundary or a 1-D interval.
+struct RegionContours: Codable {
+    var confidenceLevel: Double
+    var threshold: Double
+    var contours: [[[Double]]]
+    var interval: [Double]?
+
+    enum CodingKeys: String, CodingKey {
+        case threshold, contours, interval
+        case confidenceLevel = "confidence_level"
+    }
+}

@@ -1,0 +1,108 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `gmm-gpu infer` and `gmm-gpu study toy-inference` end to end through the real executable on
+/// a tiny trained toy model, and bad input answered with exit code 2 and nothing written.
+@Suite struct InferCommandLineTests {
+    /// A fresh directory with a toy model trained for one epoch and 300 events drawn from it.
+    static func tinyModel() throws -> (tool: String, dir: String) {
+        let (tool, dir) = try CommandLineTests.setUp()
+        let steps: [[String]] = [
+            ["toy", "--output", dir, "--events-per-point", "100", "--quiet"],
+            ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/x.npy", "--theta", "\(dir)/theta.npy",
+             "--output", "\(dir)/model", "--max-epochs", "1", "--quiet"],
+            ["sample", "\(dir)/model", "--theta", "0.5,-0.3", "-n", "300", "--output", "\(dir)/events.npy", "--quiet"],
+        ]
+        for step in steps {
+            let (outcome, output) = try ChildProcess.run(tool, step, timeLimit: 300)
+            try #require(outcome == .exited(0), "gmm-gpu \(step.joined(separator: " ")): \(output)")
+        }
+        return (tool, dir)
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        let file = try #require(fopen(path, "w"))
+        fputs(text, file)
+        fclose(file)
+    }
+
+    static func read(_ path: String) -> String {
+        guard let file = fopen(path, "r") else { return "" }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func inferWritesFitScanContoursAndPlot() throws {
+        let (tool, dir) = try Self.tinyModel()
+        let runs: [([String], [String])] = [
+            (["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--scan", "cx,cy", "--points", "9x7", "--output", "\(dir)/two", "--quiet"],
+             ["result.json", "scan.npy", "scan.json", "contours.json", "scan.svg"]),
+            (["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--fix", "cy=-0.3", "--scan", "cx", "--points", "11",
+              "--confidence", "0.6827", "--space", "data", "--output", "\(dir)/one", "--quiet"],
+             ["result.json", "scan.npy", "scan.json", "contours.json", "scan.svg"]),
+            (["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--output", "\(dir)/fit", "--quiet"], ["result.json"]),
+        ]
+        for (arguments, files) in runs {
+            let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 300)
+            #expect(outcome == .exited(0), "gmm-gpu \(arguments.joined(separator: " ")): \(output)")
+            let out = arguments[arguments.firstIndex(of: "--output")! + 1]
+            for file in files { #expect(CommandLineTests.exists("\(out)/\(file)"), "\(file) was not written") }
+        }
+        let two = Self.read("\(dir)/two/result.json")
+        #expect(two.contains("\"minos\"") && two.contains("\"status\"") && two.contains("\"cx\"") && two.contains("\"cy\""))
+        let scan = Self.read("\(dir)/two/scan.json")
+        #expect(scan.contains("[7, 9]"), "scan.json should describe a [7, 9] grid: \(scan)")
+        #expect(Self.read("\(dir)/two/scan.svg").hasPrefix("<?xml") || Self.read("\(dir)/two/scan.svg").hasPrefix("<svg"))
+        // cy fixed: the fit holds it at -0.3 and reports it as not free.
+        let one = Self.read("\(dir)/one/result.json")
+        #expect(one.contains("-0.3") && one.contains("false"))
+        #expect(!CommandLineTests.exists("\(dir)/fit/scan.npy"))
+    }
+
+    @Test func inferBadInputExitsWithCodeTwoAndWritesNothing() throws {
+        let (tool, dir) = try Self.tinyModel()
+        try Self.write("x0,x1,x2,x3\n", to: "\(dir)/empty.csv")
+        try Self.write("x0,x1,x2,x3\n200,210,0.5,0.1\nnan,300,0.1,0.2\n", to: "\(dir)/nan.csv")
+        let base = ["infer", "\(dir)/model", "--output", "\(dir)/out"]
+        let cases: [([String], String)] = [
+            (base + ["--data", "\(dir)/empty.csv"], "empty.csv"),
+            (base + ["--data", "\(dir)/nan.csv"], "nan"),
+            (base + ["--data", "\(dir)/events.npy", "--fix", "cz=0.1"], "unknown parameter 'cz'"),
+            (base + ["--data", "\(dir)/events.npy", "--scan", "cx,cq"], "unknown parameter 'cq'"),
+            (base + ["--data", "\(dir)/events.npy", "--fix", "cx=5"], "outside the model's training range"),
+            (base + ["--data", "\(dir)/events.npy", "--fix", "cx=abc"], "NAME=VALUE"),
+            (base + ["--data", "\(dir)/events.npy", "--scan", "cx,cy", "--points", "2x9"], "--points"),
+            (base + ["--data", "\(dir)/events.npy", "--confidence", "1.5"], "--confidence"),
+            (base + ["--data", "\(dir)/events.npy", "--fix", "cy=0", "--scan", "cy"], "fixed"),
+        ]
+        for (arguments, message) in cases {
+            let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)
+            #expect(outcome == .exited(2), "gmm-gpu \(arguments.joined(separator: " ")): \(output)")
+            #expect(output.contains("gmm-gpu: error:") && output.contains(message), "expected '\(message)' in: \(output)")
+        }
+        #expect(!CommandLineTests.exists("\(dir)/out"), "a failed command wrote output")
+    }
+
+    @Test func toyInferenceStudyAtTinySize() throws {
+        let (tool, dir) = try Self.tinyModel()
+        let arguments = ["study", "toy-inference", "--model", "\(dir)/model", "--events", "60", "--pseudo-datasets", "3",
+                         "--scan-points", "7", "--output", "\(dir)/study", "--quiet"]
+        let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 600)
+        #expect(outcome == .exited(0), "gmm-gpu \(arguments.joined(separator: " ")): \(output)")
+        for file in ["summary.txt", "nominal/result.json", "nominal/figure15.svg", "nominal/summary.txt"] {
+            #expect(CommandLineTests.exists("\(dir)/study/\(file)"), "\(file) was not written")
+        }
+        #expect(output.contains("median |θ̂_model − θ̂_true| / σ_true") && output.contains("coverage pooled"))
+        // Nine panels, each with a true point.
+        #expect(Self.read("\(dir)/study/nominal/figure15.svg").ranges(of: "c_true = (").count >= 9)
+    }
+}

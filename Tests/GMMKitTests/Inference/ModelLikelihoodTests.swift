@@ -1,0 +1,135 @@
+import Testing
+@testable import GMMKit
+
+@Suite struct ModelLikelihoodTests {
+    let cpu = try! Devices.open("cpu")
+
+    @Test("latent and data-space NLL equal −Σ w log p of the model and differ by the θ-independent −Σ w log|J|")
+    func matchesModelDensities() throws {
+        let model = try InferenceFixtures.toyModel(epochs: 0, device: cpu)
+        let x = try InferenceFixtures.toyEvents(count: 150, cx: 0.3, cy: -0.2, seed: 7)
+        var rng = TestRandom(seed: 8)
+        let weights = (0..<150).map { _ in 0.5 + rng.uniform() }
+        let thetas: [[Double]] = [[0, 0], [0.5, -0.7], [-1.2, 0.9], [1.4, 1.4]]
+        for w in [nil, weights] {
+            let latent = try ModelLikelihood(model: model, data: x, weights: w, device: cpu, space: .latent)
+            let data = try ModelLikelihood(model: model, data: x, weights: w, device: cpu, space: .data)
+            let latentValues = try latent.values(thetas)
+            let dataValues = try data.values(thetas)
+            let jacobian = try model.logAbsJacobian(x)
+            let constant = -jacobian.indices.reduce(0) { $0 + (w?[$1] ?? 1) * jacobian[$1] }
+            #expect(abs(data.jacobianTerm - constant) < 1e-9 * abs(constant))
+            for (k, theta) in thetas.enumerated() {
+                let u = try model.toLatent(x)
+                let expectedLatent = -zip(try model.logProbLatent(u, theta: theta, device: cpu).indices, try model.logProbLatent(u, theta: theta, device: cpu))
+                    .reduce(0) { $0 + (w?[$1.0] ?? 1) * $1.1 }
+                let dataLogs = try model.logProb(x, theta: theta, device: cpu)
+                let expectedData = -dataLogs.indices.reduce(0) { $0 + (w?[$1] ?? 1) * dataLogs[$1] }
+                #expect(abs(latentValues[k] - expectedLatent) < 1e-5 * abs(expectedLatent) + 1e-3)
+                #expect(abs(dataValues[k] - expectedData) < 1e-5 * abs(expectedData) + 1e-3)
+                // The offset does not depend on θ.
+                #expect(abs((dataValues[k] - latentValues[k]) - constant) < 1e-6 * abs(constant) + 1e-6)
+            }
+            // Different θ give different values (the test is not vacuous).
+            #expect(Set(latentValues.map { ($0 * 1000).rounded() }).count == thetas.count)
+        }
+    }
+
+    @Test("a batch of θ spanning several device chunks gives each θ's single-pass value and gradient")
+    func batchedMatchesSingle() throws {
+        let model = try InferenceFixtures.toyModel(epochs: 0, device: cpu)
+        let x = try InferenceFixtures.toyEvents(count: 200, cx: -0.5, cy: 0.5, seed: 9)
+        let nll = try ModelLikelihood(model: model, data: x, device: cpu)
+        var rng = TestRandom(seed: 10)
+        let thetas = (0..<400).map { _ in [3 * rng.uniform() - 1.5, 3 * rng.uniform() - 1.5] }
+        #expect(thetas.count * 200 > DensityModel.evaluationChunk)
+        let batched = try nll.values(thetas)
+        for k in stride(from: 0, to: thetas.count, by: 37) {
+            #expect(abs(batched[k] - (try nll.value(thetas[k]))) < 1e-5 * abs(batched[k]))
+        }
+        let some = Array(thetas.prefix(5))
+        let withGradients = try nll.valuesAndGradients(some)
+        for (k, theta) in some.enumerated() {
+            let single = try nll.valueAndGradient(theta)
+            #expect(abs(withGradients[k].value - single.value) < 1e-5 * abs(single.value))
+            for j in 0..<2 { #expect(abs(withGradients[k].gradient[j] - single.gradient[j]) < 1e-4 * max(1, abs(single.gradient[j]))) }
+            #expect(abs(withGradients[k].value - batched[k]) < 1e-5 * abs(batched[k]))
+        }
+    }
+
+    @Test("the exact θ-gradient matches central finite differences, in both spaces and with weights", arguments: [LikelihoodSpace.latent, .data])
+    func gradient(space: LikelihoodSpace) throws {
+        let model = try InferenceFixtures.toyModel(epochs: 2, device: cpu)
+        let x = try InferenceFixtures.toyEvents(count: 40, cx: 0.8, cy: 0.8, seed: 11)
+        var rng = TestRandom(seed: 12)
+        let weights = (0..<40).map { _ in 2 * rng.uniform() }
+        let nll = try ModelLikelihood(model: model, data: x, weights: weights, device: cpu, space: space)
+        // The networks' leaky ReLUs make the NLL piecewise smooth: a difference quotient agrees
+        // with the derivative only for steps that cross few kinks (small steps, few events), and
+        // the single-precision rounding limits how small (here ~0.05 at h = 3e-4). θ = 0 is avoided:
+        // with near-zero biases many θ-branch kinks sit there.
+        let h = 3e-4
+        for theta in [[0.3, 0.2], [0.7, -0.4], [-1.3, 1.1]] {
+            let (_, gradient) = try nll.valueAndGradient(theta)
+            for j in 0..<2 {
+                var plus = theta, minus = theta
+                plus[j] += h
+                minus[j] -= h
+                let numeric = (try nll.value(plus) - nll.value(minus)) / (2 * h)
+                #expect(abs(gradient[j] - numeric) < 0.01 * abs(numeric) + 0.1, "θ = \(theta), ∂_\(j): exact \(gradient[j]) vs numeric \(numeric)")
+            }
+        }
+    }
+
+    @Test("the MLE of events sampled from the model recovers the θ they were sampled at")
+    func recoversSampledTheta() throws {
+        let model = try InferenceFixtures.toyModel(epochs: 2, device: cpu)
+        let truth = [0.4, -0.6]
+        let x = try model.sample(count: 4000, theta: truth, seed: 13, device: cpu)
+        let nll = try ModelLikelihood(model: model, data: x, device: cpu)
+        let fit = MaximumLikelihoodFit(nll, lower: -1.5, upper: 1.5)
+        let result = try fit.fit(nll)
+        #expect(result.status == .converged, "status \(result.status), edm \(result.edm)")
+        for j in 0..<2 {
+            #expect(result.errors[j] > 0 && result.errors[j] < 0.5)
+            #expect(abs(result.values[j] - truth[j]) < 4 * result.errors[j], "θ̂ \(result.values) ± \(result.errors)")
+        }
+        let intervals = try fit.minos(nll, result: result)
+        for (j, interval) in intervals.enumerated() {
+            #expect(interval.valid)
+            // Near-Gaussian: MINOS errors close to Hesse's.
+            #expect(abs(interval.upperError / result.errors[j] - 1) < 0.3 && abs(-interval.lowerError / result.errors[j] - 1) < 0.3)
+        }
+    }
+
+    @Test("bad data and θ are typed errors naming the field")
+    func badInput() throws {
+        let model = try InferenceFixtures.toyModel(epochs: 0, device: cpu)
+        let x = try InferenceFixtures.toyEvents(count: 20, cx: 0, cy: 0, seed: 14)
+        #expect(throws: InferenceError.empty(field: "data")) { try ModelLikelihood(model: model, data: [], device: cpu) }
+        #expect(throws: InferenceError.self) { try ModelLikelihood(model: model, data: Array(x.dropLast()), device: cpu) }
+        var bad = x
+        bad[5] = .nan
+        #expect(throws: ModelError.self) { try ModelLikelihood(model: model, data: bad, device: cpu) }
+        bad = x
+        bad[0] = 50
+        #expect(throws: ModelError.self) { try ModelLikelihood(model: model, data: bad, device: cpu) }
+        #expect(throws: InferenceError.shapeMismatch(field: "weights", expected: "[20] (one per event)", got: "3 values")) {
+            try ModelLikelihood(model: model, data: x, weights: [1, 2, 3], device: cpu)
+        }
+        #expect(throws: InferenceError.nonFinite(field: "weights", index: 2, value: .infinity)) {
+            try ModelLikelihood(model: model, data: x, weights: [1, 1, .infinity] + [Double](repeating: 1, count: 17), device: cpu)
+        }
+        let nll = try ModelLikelihood(model: model, data: x, device: cpu)
+        #expect(throws: InferenceError.self) { try nll.value([0]) }
+        #expect(throws: InferenceError.self) { try nll.value([0, .nan]) }
+        #expect(throws: InferenceError.self) { try nll.values([[0, 0], [1]]) }
+        // Far beyond the range the projection of the unbounded x3 covers: zero data-space density.
+        bad = x
+        bad[3] = 1e6
+        #expect(throws: InferenceError.zeroDensity(field: "data", row: 0, detail: "a value beyond the range the model's latent projection covers")) {
+            try ModelLikelihood(model: model, data: bad, device: cpu, space: .data)
+        }
+        #expect(throws: ModelError.notFitted) { try ModelLikelihood(model: try DensityModel(config: model.config), data: x, device: cpu) }
+    }
+}
