@@ -9,11 +9,12 @@ export PATH := $(SWIFT_BIN):$(PATH)
 endif
 
 # Run-time and build-time libraries: OpenBLAS, the OpenCL loader and headers, PoCL (an
-# OpenCL CPU device), CLBlast, and clinfo for looking at OpenCL devices.
-PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo
+# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, zlib (.npz members) and
+# HDF5 (event files; loaded at run time, so the binary runs without it, but the tests need it).
+PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo zlib1g-dev libhdf5-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test demo clean swift-present
+.PHONY: deps build test demo docs clean swift-present
 
 ## deps: install, with apt-get, the Debian packages of PACKAGES that are missing.
 deps:
@@ -44,6 +45,10 @@ test: deps swift-present
 demo: deps build
 	.build/release/gmm-gpu devices
 	.build/release/gmm-gpu demo --output demo-output
+
+## docs: regenerate docs/cli.md from every subcommand's --help (a test checks it is up to date).
+docs: build
+	.build/release/gmm-gpu cli-reference > docs/cli.md
 
 ## clean: remove the build folder.
 clean:
