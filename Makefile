@@ -9,9 +9,9 @@ export PATH := $(SWIFT_BIN):$(PATH)
 endif
 
 # Run-time and build-time libraries: OpenBLAS, the OpenCL loader and headers, PoCL (an
-# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, zlib (.npz members) and
+# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, and
 # HDF5 (event files; loaded at run time, so the binary runs without it, but the tests need it).
-PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo zlib1g-dev libhdf5-dev
+PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo libhdf5-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo docs clean swift-present

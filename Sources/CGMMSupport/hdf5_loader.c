@@ -15,6 +15,7 @@ typedef gmm_herr_t (*eset_auto_fn)(gmm_hid_t, void *, void *);
 typedef gmm_herr_t (*gget_info_fn)(gmm_hid_t, void *);
 
 static open_fn p_open;
+static eset_auto_fn p_eset;
 static gget_info_fn p_gget_info;
 
 static int global_id(void *lib, const char *name, gmm_hid_t *out, char *error, size_t error_length) {
@@ -26,7 +27,11 @@ static int global_id(void *lib, const char *name, gmm_hid_t *out, char *error, s
 
 int gmm_hdf5_load(char *error, size_t error_length) {
     pthread_mutex_lock(&lock);
-    if (loaded) { pthread_mutex_unlock(&lock); return 0; }
+    if (loaded) {
+        pthread_mutex_unlock(&lock);
+        p_eset(0 /* H5E_DEFAULT */, NULL, NULL); /* per thread in thread-safe builds */
+        return 0;
+    }
     /* Debian names the serial build libhdf5_serial.so.<soname>; upstream builds use libhdf5.so.<soname>. */
     static const char *const names[] = {
         "libhdf5_serial.so.103", "libhdf5.so.103", "libhdf5_serial.so.200", "libhdf5.so.200",
@@ -44,9 +49,9 @@ int gmm_hdf5_load(char *error, size_t error_length) {
     }
     p_open = (open_fn)gmm_symbol(lib, "H5open", error, error_length);
     if (!p_open || p_open() < 0) goto done;
-    eset_auto_fn eset = (eset_auto_fn)gmm_symbol(lib, "H5Eset_auto2", error, error_length);
-    if (!eset) goto done;
-    eset(0 /* H5E_DEFAULT */, NULL, NULL); /* errors are reported by the caller, not printed by HDF5 */
+    p_eset = (eset_auto_fn)gmm_symbol(lib, "H5Eset_auto2", error, error_length);
+    if (!p_eset) goto done;
+    p_eset(0 /* H5E_DEFAULT */, NULL, NULL); /* errors are reported by the caller, not printed by HDF5 */
     p_gget_info = (gget_info_fn)gmm_symbol(lib, "H5Gget_info", error, error_length);
     if (!p_gget_info) goto done;
 #define RESOLVE(field, name) api.field = (__typeof__(api.field))gmm_symbol(lib, name, error, error_length); if (!api.field) goto done;

@@ -149,7 +149,8 @@ typedef struct GMMHDF5 {
 } GMMHDF5;
 
 /// Loads the HDF5 C library (Debian's libhdf5_serial.so.103, …, then libhdf5.so), checks it is
-/// 1.10 or newer, calls H5open and turns off HDF5's own error printing. Returns 0 on success,
+/// 1.10 or newer, calls H5open and turns off HDF5's own error printing (for the calling thread:
+/// call it on every thread before using HDF5). Returns 0 on success,
 /// otherwise -1 with the reason in `error`. Safe to call repeatedly.
 int gmm_hdf5_load(char *error, size_t error_length);
 /// The resolved entry points; NULL before a successful gmm_hdf5_load.
