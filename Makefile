@@ -48,7 +48,7 @@ demo: deps build
 
 ## docs: regenerate docs/cli.md from every subcommand's --help (a test checks it is up to date).
 docs: build
-	.build/release/gmm-gpu cli-reference > docs/cli.md
+	.build/release/gmm-gpu cli-reference --output docs/cli.md
 
 ## clean: remove the build folder.
 clean:

@@ -39,7 +39,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute"]),
+        // GMMKit too: the command-line tests write their input files (.npz, HDF5) with the library.
+        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "GMMKit"]),
         .testTarget(name: "GMMKitTests", dependencies: ["GMMKit"]),
     ],
     swiftLanguageModes: [.v5]

@@ -13,8 +13,15 @@ struct CLIReferenceCommand: ParsableCommand {
     /// The width the help text is wrapped to, fixed so the reference does not depend on the terminal.
     static let columns = 100
 
+    @Option(help: "Write the reference to this file (atomically) instead of standard output.")
+    var output: String?
+
     func run() throws {
-        print(Self.markdown(), terminator: "")
+        if let output {
+            try writeFileAtomically(Array(Self.markdown().utf8), to: output)
+        } else {
+            print(Self.markdown(), terminator: "")
+        }
     }
 
     /// The whole reference: the top-level help, then one section per visible subcommand.
