@@ -166,7 +166,9 @@ public struct DataTable: Sendable {
         var result = [Double](repeating: 0, count: rows * k)
         result.withUnsafeMutableBufferPointer { out in
             values.withUnsafeBufferPointer { source in
-                for r in 0..<rows { for (j, c) in indices.enumerated() { out[r * k + j] = source[r * width + c] } }
+                indices.withUnsafeBufferPointer { index in
+                    for r in 0..<rows { for j in 0..<k { out[r * k + j] = source[r * width + index[j]] } }
+                }
             }
         }
         return result
@@ -175,10 +177,20 @@ public struct DataTable: Sendable {
     /// Throws ``DataTableError/nonFinite(path:row:column:value:)`` for the first NaN or
     /// infinite value in `columns`.
     func checkFinite(columns indices: [Int], names: [String]) throws {
-        let width = columns
+        let width = columns, k = indices.count
         let bad: (row: Int, column: Int)? = values.withUnsafeBufferPointer { source in
-            for r in 0..<rows { for (j, c) in indices.enumerated() where !source[r * width + c].isFinite { return (r, j) } }
-            return nil
+            indices.withUnsafeBufferPointer { index in
+                // Fast pass: a sum of 0 × value is NaN exactly when some value is NaN or infinite.
+                var probe = 0.0
+                if k == width {
+                    for v in source { probe += 0 * v }
+                } else {
+                    for r in 0..<rows { for j in 0..<k { probe += 0 * source[r * width + index[j]] } }
+                }
+                guard probe.isNaN else { return nil }
+                for r in 0..<rows { for j in 0..<k where !source[r * width + index[j]].isFinite { return (r, j) } }
+                return nil
+            }
         }
         if let bad {
             let c = indices[bad.column]

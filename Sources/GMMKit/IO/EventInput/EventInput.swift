@@ -50,6 +50,7 @@ public struct EventInput: Sendable {
         var anyWeights = false
         var fileGroups: [SelectionReport.Group] = []
         var rejectedBy = [Int](repeating: 0, count: d)
+        let lowers = config.observables.map(\.interval.lower), uppers = config.observables.map(\.interval.upper)
         var points: [SelectionReport.Group] = [], pointIndex: [[Double]: Int] = [:], truncated = false
         for source in sources {
             let part = try readSource(source, config: config)
@@ -58,16 +59,15 @@ public struct EventInput: Sendable {
             var accepted = n
             if applySelection {
                 accepted = 0
-                for r in 0..<n {
-                    for (i, observable) in config.observables.enumerated() {
-                        let v = part.x[r * d + i]
-                        if !(v >= observable.interval.lower && v <= observable.interval.upper) {
+                part.x.withUnsafeBufferPointer { values in
+                    for r in 0..<n {
+                        for i in 0..<d where !(values[r * d + i] >= lowers[i] && values[r * d + i] <= uppers[i]) {
                             keep[r] = false
                             rejectedBy[i] += 1
                             break
                         }
+                        if keep[r] { accepted += 1 }
                     }
-                    if keep[r] { accepted += 1 }
                 }
             }
             var group = SelectionReport.Group(label: source.label, theta: nil, read: n, accepted: accepted, weightRead: 0, weightAccepted: 0)
@@ -87,7 +87,11 @@ public struct EventInput: Sendable {
                                               into: &points, index: &pointIndex)
             }
             if part.weights != nil { anyWeights = true }
-            if accepted == n {
+            if accepted == n, x.isEmpty {
+                x = part.x
+                theta = part.theta
+                weights = part.weights ?? [Double](repeating: 1, count: n)
+            } else if accepted == n {
                 x += part.x
                 theta += part.theta
                 if let w = part.weights { weights += w } else { weights += repeatElement(1, count: n) }
@@ -101,7 +105,8 @@ public struct EventInput: Sendable {
                 }
             }
         }
-        let events = try Events(x: x, theta: theta, weights: anyWeights ? weights : nil, observables: d, parameters: p)
+        // Every value was checked when its column was taken (finite), and the sizes are n·d, n·p, n.
+        let events = Events(checkedX: x, theta: theta, weights: anyWeights ? weights : nil, observables: d, parameters: p)
         let report = SelectionReport(files: fileGroups, points: truncated ? [] : points, pointsTruncated: truncated,
                                      rejectedBy: zip(config.observables.map(\.name), rejectedBy).map { ($0, $1) })
         return LoadedEvents(events: events, selection: report)
@@ -119,6 +124,9 @@ public struct EventInput: Sendable {
             throw DataTableError.invalidSource(text: source.description, reason: parameters.isEmpty
                 ? "θ \(name) is fixed, but the model has no parameters"
                 : "θ \(name) is fixed, but the model's parameters are \(parameters.joined(separator: ", "))")
+        }
+        for (name, value) in source.fixedTheta where !value.isFinite {
+            throw DataTableError.invalidSource(text: source.description, reason: "the fixed value of \(name), \(value), is not a finite number")
         }
         let freeParameters = parameters.filter { source.fixedTheta[$0] == nil }
         let thetaTable = try thetaFile.map { try DataTable.read($0) }
@@ -205,6 +213,31 @@ public struct EventInput: Sendable {
     /// ``SelectionReport/maxPoints`` distinct θ.
     private static func countPoints(_ theta: [Double], p: Int, keep: [Bool], weights: [Double]?, names: [String],
                                     into points: inout [SelectionReport.Group], index: inout [[Double]: Int]) -> Bool {
+        // One θ for the whole file (θ fixed per file, or no parameters): count it at once.
+        let n = keep.count
+        if n > 0, (1..<n).allSatisfy({ r in (0..<p).allSatisfy { theta[r * p + $0] == theta[$0] } }) {
+            let t = Array(theta[0..<p])
+            let current: Int
+            if let found = index[t] {
+                current = found
+            } else {
+                guard points.count < SelectionReport.maxPoints else { return false }
+                current = points.count
+                index[t] = current
+                points.append(.init(label: p == 0 ? "(no parameters)" : label(t, names), theta: t, read: 0, accepted: 0, weightRead: 0, weightAccepted: 0))
+            }
+            var accepted = 0, weightRead = 0.0, weightAccepted = 0.0
+            for r in 0..<n {
+                let w = weights?[r] ?? 1
+                weightRead += w
+                if keep[r] { accepted += 1; weightAccepted += w }
+            }
+            points[current].read += n
+            points[current].accepted += accepted
+            points[current].weightRead += weightRead
+            points[current].weightAccepted += weightAccepted
+            return true
+        }
         var previous: [Double]? = nil, current = 0
         for r in 0..<keep.count {
             let same = previous.map { prior in (0..<p).allSatisfy { prior[$0] == theta[r * p + $0] } } ?? false
