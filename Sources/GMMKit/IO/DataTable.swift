@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GMMCompute
 
 /// A two-dimensional numeric table read from an event file: `.npy` ([N] or [N, D]), `.npz`
 /// (np.savez / np.savez_compressed), HDF5 (`.h5`, `.hdf5`) or `.csv` with a header line.
@@ -112,20 +113,37 @@ public struct DataTable: Sendable {
             names += block.names
         }
         let width = names.count
-        var values = [Double](repeating: 0, count: rows * width)
-        var first = 0
-        for block in blocks {
-            let k = block.names.count
-            if blocks.count == 1 {
-                values = block.values
-            } else {
-                values.withUnsafeMutableBufferPointer { out in
-                    block.values.withUnsafeBufferPointer { source in
-                        for r in 0..<rows { for j in 0..<k { out[r * width + first + j] = source[r * k + j] } }
+        var values: [Double]
+        if blocks.count == 1 {
+            values = blocks[0].values
+        } else if rows == 0 {
+            values = []
+        } else {
+            // Row by row, reading every block's stream in step: one pass over the output.
+            values = [Double](repeating: 0, count: rows * width)
+            let widths = blocks.map(\.names.count)
+            var starts: [UnsafePointer<Double>] = []
+            values.withUnsafeMutableBufferPointer { out in
+                func fill(_ b: Int) {
+                    if b == blocks.count {
+                        parallelFor(rows, minimumPerChunk: 65_536) { range in
+                            for r in range {
+                                var o = r * width
+                                for (block, k) in zip(starts, widths) {
+                                    for j in 0..<k { out[o + j] = block[r * k + j] }
+                                    o += k
+                                }
+                            }
+                        }
+                        return
+                    }
+                    blocks[b].values.withUnsafeBufferPointer { buffer in
+                        starts.append(buffer.baseAddress!)
+                        fill(b + 1)
                     }
                 }
+                fill(0)
             }
-            first += k
         }
         self.init(path: path, rows: rows, columns: width, values: values, columnNames: names)
     }

@@ -1,3 +1,5 @@
+import GMMCompute
+
 /// A NumPy `.npz` archive: named arrays, each an `.npy` file inside a zip archive, as written by
 /// `np.savez` (stored members) and `np.savez_compressed` (deflated members).
 public struct NpzArchive: Sendable, Equatable {
@@ -19,15 +21,21 @@ public struct NpzArchive: Sendable, Equatable {
     ///   readable npy array (named `archive.npz[member]`); `FileIOError` when it cannot be read.
     public init(contentsOfFile path: String) throws {
         let zip = try ZipArchive(bytes: try readWholeFile(path), path: path)
-        var members: [(name: String, array: NpyArray)] = []
-        for entry in zip.entries where !entry.name.hasSuffix("/") {
-            guard entry.name.hasSuffix(".npy") else {
-                throw DataTableError.corrupt(path: path, detail: "member '\(entry.name)' is not an .npy file; an .npz archive holds only .npy members")
-            }
-            let name = String(entry.name.dropLast(4))
-            members.append((name, try NpyArray(npyBytes: try zip.contents(of: entry), name: "\(path)[\(name)]")))
+        let entries = zip.entries.filter { !$0.name.hasSuffix("/") }
+        for entry in entries where !entry.name.hasSuffix(".npy") {
+            throw DataTableError.corrupt(path: path, detail: "member '\(entry.name)' is not an .npy file; an .npz archive holds only .npy members")
         }
-        self.members = members
+        // Members decode independently (inflate, CRC-32, npy parse): one per core at a time.
+        let results = UnsafeMutableBufferPointer<Result<NpyArray, any Error>?>.allocate(capacity: entries.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        parallelFor(entries.count, minimumPerChunk: 1) { range in
+            for i in range {
+                let name = String(entries[i].name.dropLast(4))
+                results[i] = Result { try NpyArray(npyBytes: try zip.contents(of: entries[i]), name: "\(path)[\(name)]") }
+            }
+        }
+        self.members = try entries.indices.map { i in (String(entries[i].name.dropLast(4)), try results[i]!.get()) }
     }
 
     /// Writes the archive atomically, deflating each member when `compressed` is true (as
