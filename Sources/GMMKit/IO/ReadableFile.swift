@@ -90,21 +90,22 @@ extension ReadableFile: ByteReading {}
 /// Bytes in memory read from the front, like a file.
 final class ByteSource: ByteReading {
     let path: String
-    let bytes: [UInt8]
-    private var position = 0
+    let bytes: ArraySlice<UInt8>
+    private var position: Int
 
     /// `bytes` standing for a file called `path`.
-    init(bytes: [UInt8], path: String) {
+    init(bytes: ArraySlice<UInt8>, path: String) {
         self.bytes = bytes
         self.path = path
+        position = bytes.startIndex
     }
 
     var size: Int { bytes.count }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = min(buffer.count, bytes.count - position)
+        let n = min(buffer.count, bytes.endIndex - position)
         guard n > 0, let base = buffer.baseAddress else { return 0 }
-        bytes.withUnsafeBytes { source in base.copyMemory(from: source.baseAddress! + position, byteCount: n) }
+        bytes.withUnsafeBytes { source in base.copyMemory(from: source.baseAddress! + (position - bytes.startIndex), byteCount: n) }
         position += n
         return n
     }

@@ -17,6 +17,11 @@ extension NpyArray {
     /// `.npz` archive); `name` stands for the file in error messages.
     /// - Throws: `NpyError` as `init(contentsOfFile:)`.
     public init(npyBytes bytes: [UInt8], name: String) throws {
+        try self.init(source: ByteSource(bytes: bytes[...], path: name))
+    }
+
+    /// As `init(npyBytes:name:)`, from a slice (e.g. a stored member inside a whole archive).
+    init(npyBytes bytes: ArraySlice<UInt8>, name: String) throws {
         try self.init(source: ByteSource(bytes: bytes, path: name))
     }
 

@@ -92,9 +92,10 @@ struct ZipArchive {
         self.entries = entries
     }
 
-    /// The uncompressed contents of `entry`, checked against its CRC-32.
+    /// The uncompressed contents of `entry`, checked against its CRC-32 (a stored member is a
+    /// slice of the archive, not a copy).
     /// - Throws: `DataTableError.corrupt` for a truncated, undecodable or damaged member.
-    func contents(of entry: Entry) throws -> [UInt8] {
+    func contents(of entry: Entry) throws -> ArraySlice<UInt8> {
         func corrupt(_ detail: String) -> DataTableError { .corrupt(path: path, detail: "member '\(entry.name)': \(detail)") }
         let h = entry.localHeaderOffset
         guard h >= 0, h + 30 <= bytes.count, Self.u32(bytes, h) == 0x0403_4b50 else { throw corrupt("local header missing (truncated or damaged archive)") }
@@ -102,15 +103,15 @@ struct ZipArchive {
         guard entry.compressedSize >= 0, start + entry.compressedSize <= bytes.count else {
             throw corrupt("data end beyond the end of the file (truncated)")
         }
-        let data: [UInt8]
+        let data: ArraySlice<UInt8>
         switch entry.method {
         case 0:
-            data = Array(bytes[start..<(start + entry.compressedSize)])
+            data = bytes[start..<(start + entry.compressedSize)]
         case 8:
             do {
                 data = try bytes.withUnsafeBytes { all in
                     try Zlib.inflate(UnsafeRawBufferPointer(rebasing: all[start..<(start + entry.compressedSize)]), format: .raw)
-                }
+                }[...]
             } catch let failure as Zlib.Failure {
                 throw corrupt("deflate data are damaged (\(failure.reason))")
             }
