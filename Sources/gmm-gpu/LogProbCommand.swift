@@ -19,7 +19,7 @@ struct LogProbCommand: ToolCommand {
     @Option(help: "θ per event, [N, p] (.npy/.csv).")
     var thetaFile: String?
 
-    @Option(help: "Output file for the log-densities, [N] (.npy or .csv).")
+    @Option(help: "Output file for the log-densities, [N] (.npy, .npz, .h5 or .csv; column log_prob).")
     var output: String
 
     @Flag(help: "Evaluate the latent density log p(u|θ) of already projected values instead.")
