@@ -31,7 +31,8 @@ enum HDF5Library {
     static let compoundClass: Int32 = 6  // H5T_COMPOUND
 }
 
-/// Closes an HDF5 identifier when it goes out of use.
+/// Closes an HDF5 identifier when it goes out of use. Swift may release an object right after
+/// its last use, so every handle is kept to the end of its scope (`withExtendedLifetime`).
 final class HDF5Handle {
     let id: gmm_hid_t
     private let close: (gmm_hid_t) -> Void

@@ -26,6 +26,7 @@ enum HDF5Reader {
             throw DataTableError.corrupt(path: path, detail: "HDF5 could not open it: not an HDF5 file, or truncated or damaged")
         }
         let fileHandle = HDF5Handle(file) { _ = h5.Fclose($0) }
+        defer { withExtendedLifetime(fileHandle) {} }  // closed at the end of the scope, not after its last use
         let name = object ?? "/"
         if name != "/" {
             guard h5.Lexists(fileHandle.id, name, HDF5Library.defaultProperties) > 0 else {
@@ -35,6 +36,7 @@ enum HDF5Reader {
         let opened = h5.Oopen(fileHandle.id, name, HDF5Library.defaultProperties)
         guard opened >= 0 else { throw DataTableError.corrupt(path: path, detail: "HDF5 could not open '\(name)'") }
         let handle = HDF5Handle(opened) { _ = h5.Oclose($0) }
+        defer { withExtendedLifetime(handle) {} }  // closed at the end of the scope, not after its last use
         let kind = h5.Iget_type(handle.id)
         var blocks: [(names: [String]?, rows: Int, width: Int, values: [Double])] = []
         if kind == HDF5Library.datasetType {
@@ -53,6 +55,7 @@ enum HDF5Reader {
                 let child = h5.Oopen(handle.id, member, HDF5Library.defaultProperties)
                 guard child >= 0 else { continue }
                 let childHandle = HDF5Handle(child) { _ = h5.Oclose($0) }
+                defer { withExtendedLifetime(childHandle) {} }  // closed at the end of the scope, not after its last use
                 guard h5.Iget_type(childHandle.id) == HDF5Library.datasetType else { continue }
                 var block = try readDataset(h5, childHandle.id, label: member, path: path)
                 if block.names == nil {
@@ -79,6 +82,7 @@ enum HDF5Reader {
         let opened = h5.Oopen(location, group, HDF5Library.defaultProperties)
         guard opened >= 0 else { return [] }
         let handle = HDF5Handle(opened) { _ = h5.Oclose($0) }
+        defer { withExtendedLifetime(handle) {} }  // closed at the end of the scope, not after its last use
         let count = gmm_hdf5_link_count(handle.id)
         guard count >= 0 else { return [] }
         var names: [String] = []
@@ -99,7 +103,9 @@ enum HDF5Reader {
     {
         func fail(_ detail: String) -> DataTableError { .corrupt(path: path, detail: "dataset '\(label)': \(detail)") }
         let space = HDF5Handle(h5.Dget_space(dataset)) { _ = h5.Sclose($0) }
+        defer { withExtendedLifetime(space) {} }  // closed at the end of the scope, not after its last use
         let type = HDF5Handle(h5.Dget_type(dataset)) { _ = h5.Tclose($0) }
+        defer { withExtendedLifetime(type) {} }  // closed at the end of the scope, not after its last use
         guard space.id >= 0, type.id >= 0 else { throw fail("its shape or element type cannot be read") }
         let rank = Int(h5.Sget_simple_extent_ndims(space.id))
         guard rank == 1 || rank == 2 else {
@@ -120,6 +126,7 @@ enum HDF5Reader {
                 let name = String(cString: cName)
                 _ = h5.free_memory(cName)
                 let memory = HDF5Handle(h5.Tcreate(HDF5Library.compoundClass, 8)) { _ = h5.Tclose($0) }
+                defer { withExtendedLifetime(memory) {} }  // closed at the end of the scope, not after its last use
                 guard memory.id >= 0, h5.Tinsert(memory.id, name, 0, h5.native_double) >= 0 else { throw fail("field '\(name)' cannot be converted") }
                 var column = [Double](repeating: 0, count: rows)
                 guard h5.Dread(dataset, memory.id, HDF5Library.all, HDF5Library.all, HDF5Library.defaultProperties, &column) >= 0 else {

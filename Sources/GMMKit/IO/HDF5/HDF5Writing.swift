@@ -26,6 +26,7 @@ enum HDF5Writer {
             let created = h5.Fcreate(writer.path, HDF5Library.truncate, HDF5Library.defaultProperties, HDF5Library.defaultProperties)
             guard created >= 0 else { throw DataTableError.corrupt(path: path, detail: "HDF5 could not create the file") }
             let file = HDF5Handle(created) { _ = h5.Fclose($0) }
+            defer { withExtendedLifetime(file) {} }  // closed at the end of the scope, not after its last use
             func fail(_ name: String) -> DataTableError { .corrupt(path: path, detail: "HDF5 could not write '\(name)'") }
             let p = HDF5Library.defaultProperties
             for item in items {
@@ -37,6 +38,7 @@ enum HDF5Writer {
                 case let .dataset(name, shape, values, storage):
                     var dims = shape.map { gmm_hsize_t($0) }
                     let space = HDF5Handle(h5.Screate_simple(Int32(dims.count), &dims, nil)) { _ = h5.Sclose($0) }
+                    defer { withExtendedLifetime(space) {} }  // closed at the end of the scope, not after its last use
                     let fileType = storage == .float32 ? h5.ieee_f32le : storage == .float64 ? h5.ieee_f64le : h5.std_i64le
                     let dataset = h5.Dcreate2(file.id, name, fileType, space.id, p, p, p)
                     guard space.id >= 0, dataset >= 0 else { throw fail(name) }
@@ -45,11 +47,13 @@ enum HDF5Writer {
                 case let .table(name, columns):
                     let rows = columns.first?.values.count ?? 0
                     let type = HDF5Handle(h5.Tcreate(HDF5Library.compoundClass, 8 * columns.count)) { _ = h5.Tclose($0) }
+                    defer { withExtendedLifetime(type) {} }  // closed at the end of the scope, not after its last use
                     for (j, column) in columns.enumerated() where h5.Tinsert(type.id, column.name, 8 * j, h5.native_double) < 0 {
                         throw fail("\(name).\(column.name)")
                     }
                     var dims = [gmm_hsize_t(rows)]
                     let space = HDF5Handle(h5.Screate_simple(1, &dims, nil)) { _ = h5.Sclose($0) }
+                    defer { withExtendedLifetime(space) {} }  // closed at the end of the scope, not after its last use
                     var packed = [Double](repeating: 0, count: rows * columns.count)
                     for (j, column) in columns.enumerated() { for r in 0..<rows { packed[r * columns.count + j] = column.values[r] } }
                     let dataset = h5.Dcreate2(file.id, name, type.id, space.id, p, p, p)
