@@ -9,9 +9,10 @@ export PATH := $(SWIFT_BIN):$(PATH)
 endif
 
 # Run-time and build-time libraries: OpenBLAS, the OpenCL loader and headers, PoCL (an
-# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, and
-# HDF5 (event files; loaded at run time, so the binary runs without it, but the tests need it).
-PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo libhdf5-dev
+# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, chromium (headless) for
+# the test that renders the HTML validation report, and HDF5 (event files; loaded at run time,
+# so the binary runs without it, but the tests need it).
+PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo chromium libhdf5-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo docs clean swift-present

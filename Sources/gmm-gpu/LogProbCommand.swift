@@ -32,16 +32,8 @@ struct LogProbCommand: ToolCommand {
 
     func execute() throws {
         let trained = try DensityModel.load(from: model)
-        var source = try EventSource(parsing: data)
-        let names = trained.config.parameters.names
-        if let theta {
-            guard thetaFile == nil else { throw ValidationError("give either --theta or --theta-file, not both") }
-            let values = try parseNumberList(theta, option: "--theta")
-            guard values.count == names.count else {
-                throw ValidationError("--theta: expected \(names.count) values (\(names.joined(separator: ", "))), got \(values.count)")
-            }
-            for (name, value) in zip(names, values) { source.fixedTheta[name] = value }
-        }
+        if theta != nil && thetaFile != nil { throw ValidationError("give either --theta or --theta-file, not both") }
+        let source = try eventSource(data, theta: theta, parameters: trained.config.parameters.names)
         // Every event is evaluated: no selection (values outside an interval get the model's answer for them).
         let events = try EventInput(sources: [source], thetaFile: thetaFile, applySelection: false).read(for: trained.config).events
         let device = try deviceOption.open()

@@ -104,3 +104,16 @@ func selectionLines(_ report: SelectionReport) -> [String] {
     }
     return lines
 }
+
+/// The `--data` source of a command that also takes `--theta a,b` (one θ for every event):
+/// those values, in `parameters` order, are fixed for the file.
+func eventSource(_ data: String, theta: String?, parameters: [String]) throws -> EventSource {
+    var source = try EventSource(parsing: data)
+    guard let theta else { return source }
+    let values = try parseNumberList(theta, option: "--theta")
+    guard values.count == parameters.count else {
+        throw ValidationError("--theta: the model has \(parameters.count) parameters (\(parameters.joined(separator: ", "))), got \(values.count) values")
+    }
+    for (name, value) in zip(parameters, values) { source.fixedTheta[name] = value }
+    return source
+}

@@ -67,7 +67,8 @@ import Testing
         let t = config.training
         #expect(t.batchSize == 500 && t.learningRate == 0.001 && t.lrUpdateFactor == 0.5 && t.lrPatience == 2)
         #expect(t.maxEpochs == 400 && t.earlyStoppingPatience == 8 && t.earlyStoppingMinDelta == 1e-6)
-        #expect(t.validationFraction == 0.4 && t.seed == 0)
+        #expect(t.validationFraction == 0.4 && t.seed == 0 && t.lrMonitor == .validation)
+        #expect(try ModelConfig.fromJSON(Self.minimal(extra: #""training": {"lr_monitor": "training"}"#)).training.lrMonitor == .training)
         #expect(config.latent == LatentConfig(alpha: 4, beta: 3, gamma: 1, interval: .init(lower: -5, upper: 5)))
         #expect(try config.latent.target() == LatentTarget.standard)
         #expect(config.observables[0].kind == .continuous && config.observables[0].projectionF == 0.5)
@@ -135,6 +136,16 @@ import Testing
         }
     }
 
+    @Test func observableUnitIsOptionalAndRoundTrips() throws {
+        let config = try ModelConfig.fromJSON(Self.minimal(observable: #"{"name": "x", "interval": [0, 1], "unit": "GeV"}"#))
+        #expect(config.observables[0].unit == "GeV")
+        #expect(try ModelConfig.fromJSON(try config.jsonData()) == config)
+        #expect(try ModelConfig.fromYAML(try config.yamlString()) == config)
+        #expect(try ModelConfig.fromJSON(Self.minimal()).observables[0].unit == nil)
+        let error = Self.jsonError(Self.minimal(observable: #"{"name": "x", "interval": [0, 1], "unit": 5}"#))
+        #expect(error == .wrongType(path: "observables[0].unit", expected: "a string", got: "integer 5"))
+    }
+
     @Test func wrongTypesNameKeyExpectedAndGot() {
         let e1 = Self.jsonError(Self.minimal(extra: #""training": {"batch_size": "big"}"#))
         #expect(e1 == .wrongType(path: "training.batch_size", expected: "an integer", got: "string \"big\""))
@@ -194,6 +205,7 @@ import Testing
         #expect(invalidPath(Self.minimal(extra: #""training": {"validation_fraction": 1}"#)) == "training.validation_fraction")
         #expect(invalidPath(Self.minimal(extra: #""training": {"lr_update_factor": 1.5}"#)) == "training.lr_update_factor")
         #expect(invalidPath(Self.minimal(extra: #""training": {"batch_size": 0}"#)) == "training.batch_size")
+        #expect(invalidPath(Self.minimal(extra: #""training": {"lr_monitor": "val_loss"}"#)) == "training.lr_monitor")
         #expect(invalidPath(Self.minimal(extra: #""latent": {"alpha": -1}"#)) == "latent.alpha")
         #expect(invalidPath(Self.minimal(extra: #""latent": {"interval": [-5, "inf"]}"#)) == "latent.interval")
         #expect(invalidPath(Self.minimal(extra: #""parameters": {"names": ["a"], "reference": [0, 1]}"#))

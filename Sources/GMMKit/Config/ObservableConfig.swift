@@ -11,11 +11,12 @@ public enum ObservableKind: String, Sendable, Equatable, Codable, CaseIterable {
 ///
 /// File keys: `name` (string, required, unique), `kind` (`"continuous"` or `"integer"`, default
 /// `"continuous"`), `interval` (`[lower, upper]`, required; continuous sides may be `"-inf"`/`"inf"`,
-/// integer ends must be finite integers), `projection_f` (in [0, 1], default 0.5; continuous only).
+/// integer ends must be finite integers), `projection_f` (in [0, 1], default 0.5; continuous only),
+/// `unit` (string, optional: shown on plot axes, e.g. `"GeV"`).
 public struct ObservableConfig: Sendable, Equatable, Codable {
     /// Default projection constant f.
     public static let defaultProjectionF = 0.5
-    static let keys = ["name", "kind", "interval", "projection_f"]
+    static let keys = ["name", "kind", "interval", "projection_f", "unit"]
     /// The largest number of categories (1 + upper − lower) an integer observable may have.
     public static let maxCategories = 1_000_000
 
@@ -27,16 +28,19 @@ public struct ObservableConfig: Sendable, Equatable, Codable {
     public var interval: ConfigInterval
     /// Projection constant f of Q_x = (1 − f)·D_x + f·L_x (unused for integer observables).
     public var projectionF: Double
+    /// The unit of the values, for plot axes (nil: none given).
+    public var unit: String?
 
     /// Creates an observable description without validation (see ``validate(at:)``).
     public init(
         name: String, kind: ObservableKind = .continuous, interval: ConfigInterval,
-        projectionF: Double = ObservableConfig.defaultProjectionF
+        projectionF: Double = ObservableConfig.defaultProjectionF, unit: String? = nil
     ) {
         self.name = name
         self.kind = kind
         self.interval = interval
         self.projectionF = projectionF
+        self.unit = unit
     }
 
     /// Number of categories 1 + upper − lower of an integer observable (nil for continuous ones).
@@ -95,7 +99,8 @@ public struct ObservableConfig: Sendable, Equatable, Codable {
                 expected: "no projection_f for an integer observable (integers are not projected); remove the key",
                 got: StableMath.format(f ?? 0))
         }
-        self.init(name: name, kind: kind, interval: interval, projectionF: f ?? Self.defaultProjectionF)
+        let unit = try reader.optional("unit", String.self, expected: "a string")
+        self.init(name: name, kind: kind, interval: interval, projectionF: f ?? Self.defaultProjectionF, unit: unit)
         try validate(at: configPath(decoder.codingPath))
     }
 
@@ -106,5 +111,6 @@ public struct ObservableConfig: Sendable, Equatable, Codable {
         try c.encode(kind, forKey: ConfigKey("kind"))
         try c.encode(interval, forKey: ConfigKey("interval"))
         if kind == .continuous { try c.encode(projectionF, forKey: ConfigKey("projection_f")) }
+        if let unit { try c.encode(unit, forKey: ConfigKey("unit")) }
     }
 }

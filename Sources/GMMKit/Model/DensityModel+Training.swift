@@ -22,7 +22,7 @@ extension DensityModel {
 
     /// The model trained on `events` by maximising the weighted log-likelihood of Eq. (2) with
     /// Adam: mini-batches of `training.batch_size`, the learning rate multiplied by
-    /// `lr_update_factor` when the training loss has not improved for `lr_patience` epochs,
+    /// `lr_update_factor` when the monitored loss (`lr_monitor`) has not improved for `lr_patience` epochs,
     /// early stopping when the validation loss (on a `validation_fraction` split) has not
     /// improved by `early_stopping_min_delta` for `early_stopping_patience` epochs, and the best
     /// state restored. The same seed gives the same model on the `cpu` device.
@@ -129,8 +129,10 @@ extension DensityModel {
             } else {
                 state.epochsWithoutImprovement += 1
             }
-            if trainingLoss < state.bestTraining {
-                state.bestTraining = trainingLoss
+            let trainingImproved = trainingLoss < state.bestTraining
+            if trainingImproved { state.bestTraining = trainingLoss }
+            // The learning-rate plateau counter (its checkpoint key predates `lr_monitor`).
+            if training.lrMonitor == .validation ? isBest : trainingImproved {
                 state.epochsWithoutTrainingImprovement = 0
             } else {
                 state.epochsWithoutTrainingImprovement += 1

@@ -10,7 +10,7 @@ extension ToyModel {
           - {name: x3, kind: continuous, interval: [-inf, inf], projection_f: 0.5}
         parameters: {names: [cx, cy], reference: [0, 0]}
         network: {n_gaussians: 20, a1: 50, a2: 0, b1: 50, b2: 20, c: 2, d: 3, s_f: 0.01, s_mu: 0.01, s_sigma: 0.01, f_sigma: 0.25}
-        training: {batch_size: 500, learning_rate: 0.001, lr_update_factor: 0.5, lr_patience: 2, early_stopping_patience: 8, early_stopping_min_delta: 1.0e-6, validation_fraction: 0.4, max_epochs: 400, seed: 0}
+        training: {batch_size: 500, learning_rate: 0.001, lr_update_factor: 0.5, lr_patience: 2, lr_monitor: validation, early_stopping_patience: 8, early_stopping_min_delta: 1.0e-6, validation_fraction: 0.4, max_epochs: 400, seed: 0}
 
         """
 
