@@ -9,12 +9,13 @@ export PATH := $(SWIFT_BIN):$(PATH)
 endif
 
 # Run-time and build-time libraries: OpenBLAS, the OpenCL loader and headers, PoCL (an
-# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, and chromium (headless) for
-# the test that renders the HTML validation report.
-PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo chromium
+# OpenCL CPU device), CLBlast, clinfo for looking at OpenCL devices, chromium (headless) for
+# the test that renders the HTML validation report, and HDF5 (event files; loaded at run time,
+# so the binary runs without it, but the tests need it).
+PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo chromium libhdf5-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test demo clean swift-present
+.PHONY: deps build test demo docs clean swift-present
 
 ## deps: install, with apt-get, the Debian packages of PACKAGES that are missing.
 deps:
@@ -47,6 +48,10 @@ demo: deps build
 	.build/release/gmm-gpu devices
 	.build/release/gmm-gpu demo --output demo-output
 	.build/release/gmm-gpu study toy-inference --model demo-output/model --pseudo-datasets 20 --scan-points 21 --output demo-output/study --quiet
+
+## docs: regenerate docs/cli.md from every subcommand's --help (a test checks it is up to date).
+docs: build
+	.build/release/gmm-gpu cli-reference --output docs/cli.md
 
 ## clean: remove the build folder.
 clean:

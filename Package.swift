@@ -14,7 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
     ],
     targets: [
-        // C shims: run-time loading of OpenCL, CLBlast and OpenBLAS (dlopen), CPU feature detection.
+        // C shims: run-time loading of OpenCL, CLBlast, OpenBLAS, zlib and HDF5 (dlopen), CPU feature detection.
         .target(
             name: "CGMMSupport",
             cSettings: [.define("CL_TARGET_OPENCL_VERSION", to: "120")],
@@ -29,7 +29,7 @@ let package = Package(
         // The density model, latent projection, training, sampling, file formats and the Appendix-A toy.
         .target(
             name: "GMMKit",
-            dependencies: ["GMMCompute", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GMMCompute", "CGMMSupport", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "gmm-gpu",
@@ -39,7 +39,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute"]),
+        // GMMKit too: the command-line tests write their input files (.npz, HDF5) with the library.
+        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "GMMKit"]),
         .testTarget(name: "GMMKitTests", dependencies: ["GMMKit"]),
     ],
     swiftLanguageModes: [.v5]

@@ -10,7 +10,7 @@ struct LogProbCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(help: "Events, [N, d] (.npy) or a .csv naming the observables.")
+    @Option(help: ArgumentHelp("Event file: FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5), columns as for `train`.", valueName: "source"))
     var data: String
 
     @Option(help: "One θ for every event, comma-separated (e.g. 0.2,-0.5).")
@@ -19,7 +19,7 @@ struct LogProbCommand: ToolCommand {
     @Option(help: "θ per event, [N, p] (.npy/.csv).")
     var thetaFile: String?
 
-    @Option(help: "Output file for the log-densities, [N] (.npy or .csv).")
+    @Option(help: "Output file for the log-densities, [N] (.npy, .npz, .h5 or .csv; column log_prob).")
     var output: String
 
     @Flag(help: "Evaluate the latent density log p(u|θ) of already projected values instead.")
@@ -32,19 +32,13 @@ struct LogProbCommand: ToolCommand {
 
     func execute() throws {
         let trained = try DensityModel.load(from: model)
-        let table = try DataTable.read(data)
-        let x = try table.selecting(trained.config.observables.map(\.name))
-        var thetaValues: [Double]
-        switch (theta, thetaFile) {
-        case let (text?, nil): thetaValues = try parseNumberList(text, option: "--theta")
-        case let (nil, file?): thetaValues = try DataTable.read(file).selecting(trained.config.parameters.names)
-        case (nil, nil):
-            guard trained.parameterCount == 0 else { throw ValidationError("give --theta or --theta-file: the model has parameters \(trained.config.parameters.names.joined(separator: ", "))") }
-            thetaValues = []
-        default: throw ValidationError("give either --theta or --theta-file, not both")
-        }
+        if theta != nil && thetaFile != nil { throw ValidationError("give either --theta or --theta-file, not both") }
+        let source = try eventSource(data, theta: theta, parameters: trained.config.parameters.names)
+        // Every event is evaluated: no selection (values outside an interval get the model's answer for them).
+        let events = try EventInput(sources: [source], thetaFile: thetaFile, applySelection: false).read(for: trained.config).events
         let device = try deviceOption.open()
-        let values = latent ? try trained.logProbLatent(x, theta: thetaValues, device: device) : try trained.logProb(x, theta: thetaValues, device: device)
+        let values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device)
+            : try trained.logProb(events.x, theta: events.theta, device: device)
         try DataTable.write(values, columns: [latent ? "log_prob_latent" : "log_prob"], to: output)
         Reporter(quiet: quiet).line("wrote \(values.count) log-densities to \(output)")
     }

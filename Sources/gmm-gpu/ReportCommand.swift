@@ -10,7 +10,7 @@ struct ReportCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(help: "Events, [N, d] in config order (.npy) or a .csv whose header names the observables (and may hold θ and weight columns).")
+    @Option(help: ArgumentHelp("Event file: FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5), columns as for `train`; events outside an interval are left out.", valueName: "source"))
     var data: String
 
     @Option(help: "θ per event, [N, p] (.npy/.csv).")
@@ -22,7 +22,7 @@ struct ReportCommand: ToolCommand {
     @Option(help: "Event weights, [N] (.npy/.csv); a CSV --data may instead hold a column named by --weight-column.")
     var weights: String?
 
-    @Option(help: "Name of the weight column in a CSV --data file.")
+    @Option(help: "Name of the weight column in the data file (used when present).")
     var weightColumn: String = "weight"
 
     @Option(help: "Output directory; the report is written to <output>/report.html.")
@@ -53,9 +53,9 @@ struct ReportCommand: ToolCommand {
         let start = monotonicSeconds()
         let trained = try DensityModel.load(from: model)
         if theta != nil && thetaFile != nil { throw ValidationError("give either --theta or --theta-file, not both") }
-        var files = EventFiles(data: data, theta: thetaFile, weights: weights, weightColumn: weightColumn)
-        if let theta { files.fixedTheta = try parseNumberList(theta, option: "--theta") }
-        let events = try files.load(for: trained.config)
+        let source = try eventSource(data, theta: theta, parameters: trained.config.parameters.names)
+        let events = try EventInput(sources: [source], thetaFile: thetaFile, weightsFile: weights, weightColumn: weightColumn,
+                                    applySelection: true).read(for: trained.config).events
         var options = ValidationReportOptions()
         options.bins = bins
         options.pairBins = pairBins

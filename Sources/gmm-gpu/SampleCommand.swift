@@ -16,7 +16,7 @@ struct SampleCommand: ToolCommand {
     @Option(name: .short, help: "Number of events.")
     var n: Int
 
-    @Option(help: "Output file, [n, d] (.npy or .csv with the observables' names).")
+    @Option(help: "Output file, [n, d] (.npy, or .npz, .h5 or .csv with the observables' names).")
     var output: String
 
     @Option(help: "Random seed.")

@@ -77,3 +77,43 @@ func fixed(_ value: Double, _ digits: Int) -> String {
     return (value < 0 && rounded != 0 ? "-" : "") + "\(integer)" + (digits > 0 ? ".\(fraction)" : "")
 }
 
+
+/// The selection report as printed by `train`: one line per file, per θ point (at most 20
+/// shown), the total and the observables that rejected events.
+func selectionLines(_ report: SelectionReport) -> [String] {
+    func line(_ group: SelectionReport.Group) -> String {
+        var text = "  \(group.label): \(group.accepted)/\(group.read) events pass (\(fixed(100 * group.efficiency, 2))%)"
+        if group.weightRead != Double(group.read) || group.weightAccepted != Double(group.accepted) {
+            text += ", weighted \(fixed(100 * group.weightedEfficiency, 2))%"
+        }
+        return text
+    }
+    var lines = ["selection (every observable inside its interval):"]
+    lines += report.files.map(line)
+    if report.pointsTruncated {
+        lines.append("  θ takes more than \(SelectionReport.maxPoints) distinct values (drawn per event): no per-point efficiencies")
+    } else if report.points.count > 1 || report.files.count > 1 {
+        lines.append("per θ point:")
+        lines += report.points.prefix(20).map(line)
+        if report.points.count > 20 { lines.append("  … and \(report.points.count - 20) more θ points") }
+    }
+    lines.append("total: \(report.accepted)/\(report.read) events pass (\(fixed(100 * report.efficiency, 2))%)")
+    let rejected = report.rejectedBy.filter { $0.count > 0 }
+    if !rejected.isEmpty {
+        lines.append("rejected by: " + rejected.map { "\($0.observable) \($0.count)" }.joined(separator: ", "))
+    }
+    return lines
+}
+
+/// The `--data` source of a command that also takes `--theta a,b` (one θ for every event):
+/// those values, in `parameters` order, are fixed for the file.
+func eventSource(_ data: String, theta: String?, parameters: [String]) throws -> EventSource {
+    var source = try EventSource(parsing: data)
+    guard let theta else { return source }
+    let values = try parseNumberList(theta, option: "--theta")
+    guard values.count == parameters.count else {
+        throw ValidationError("--theta: the model has \(parameters.count) parameters (\(parameters.joined(separator: ", "))), got \(values.count) values")
+    }
+    for (name, value) in zip(parameters, values) { source.fixedTheta[name] = value }
+    return source
+}

@@ -13,16 +13,19 @@ struct TrainCommand: ToolCommand {
     @Option(help: "Model description (.yaml or .json).")
     var config: String
 
-    @Option(help: "Events, [N, d] in config order (.npy) or a .csv whose header names the observables (and may hold θ and weight columns).")
-    var data: String
+    @Option(help: ArgumentHelp(
+        "Event file, repeatable: FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5).",
+        discussion: "Columns are matched by name (CSV header, .npz member, HDF5 dataset or compound field); a bare [N, D] array holds the observables in config order, then θ, then optionally the weight. #DATASET picks an HDF5 dataset or group or an .npz member; @cx=0.2,cy=-0.5 fixes θ for every event of the file. Events outside an observable's interval are rejected (the selection).",
+        valueName: "source"))
+    var data: [String]
 
-    @Option(help: "θ per event, [N, p] (.npy/.csv); omit when --data is a CSV with the parameter columns, or for an unconditional model.")
+    @Option(help: "θ per event, [N, p] (.npy/.csv), for a single --data file without θ columns.")
     var theta: String?
 
-    @Option(help: "Event weights, [N] (.npy/.csv); a CSV --data may instead hold a column named by --weight-column.")
+    @Option(help: "Event weights, [N] (.npy/.csv), for a single --data file; otherwise a column named by --weight-column.")
     var weights: String?
 
-    @Option(help: "Name of the weight column in a CSV --data file.")
+    @Option(help: "Name of the weight column in the data files (used when present).")
     var weightColumn: String = "weight"
 
     @Option(help: "Output model directory.")
@@ -52,9 +55,13 @@ struct TrainCommand: ToolCommand {
             guard maxEpochs >= 1 else { throw ValidationError("--max-epochs must be at least 1, got \(maxEpochs)") }
             modelConfig.training.maxEpochs = maxEpochs
         }
-        let events = try EventFiles(data: data, theta: theta, weights: weights, weightColumn: weightColumn).load(for: modelConfig)
+        let input = EventInput(sources: try data.map(EventSource.init(parsing:)), thetaFile: theta, weightsFile: weights,
+                               weightColumn: weightColumn, applySelection: true)
+        let loaded = try input.read(for: modelConfig)
+        let events = loaded.events
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
+        for line in selectionLines(loaded.selection) { report.line(line) }
         report.line("training on \(events.count) events, \(modelConfig.observables.count) observables, \(modelConfig.parameters.count) parameters — device \(device.name): \(device.summary)")
         for warning in DensityModel.weightWarnings(events) { fputs("gmm-gpu: warning: \(warning)\n", stderr) }
         let model = try DensityModel(config: modelConfig).prepared(on: events)
@@ -65,53 +72,5 @@ struct TrainCommand: ToolCommand {
         }
         try trained.save(to: output)
         report.line("stopped: \(trained.history.stopReason); best epoch \(trained.history.bestEpoch); model written to \(output)")
-    }
-}
-
-/// The files a command reads events from, and how their columns map onto a config.
-struct EventFiles {
-    var data: String
-    var theta: String?
-    var weights: String?
-    var weightColumn: String = "weight"
-    /// One θ for every event (`--theta a,b`), instead of a θ file or columns.
-    var fixedTheta: [Double]? = nil
-
-    /// The events, with columns matched to `config` (by header name for CSV files).
-    func load(for config: ModelConfig) throws -> Events {
-        let table = try DataTable.read(data)
-        let names = config.observables.map(\.name)
-        let x = try table.selecting(names)
-        let n = table.rows
-        var thetaValues: [Double] = []
-        let p = config.parameters.count
-        if let fixedTheta {
-            guard fixedTheta.count == p else {
-                throw ValidationError("--theta: the model has \(p) parameters (\(config.parameters.names.joined(separator: ", "))), got \(fixedTheta.count) values")
-            }
-            thetaValues = (0..<n).flatMap { _ in fixedTheta }
-        } else if let theta {
-            let thetaTable = try DataTable.read(theta)
-            guard thetaTable.rows == n else {
-                throw DataTableError.shape(path: theta, expected: "\(n) rows (one per event of \(data))", got: "\(thetaTable.rows) rows")
-            }
-            thetaValues = try thetaTable.selecting(config.parameters.names)
-        } else if p > 0 {
-            guard table.columnNames != nil else {
-                throw ValidationError("--theta is required: the model has parameters \(config.parameters.names.joined(separator: ", ")) and \(data) has no header naming them")
-            }
-            thetaValues = try table.selecting(config.parameters.names)
-        }
-        var weightValues: [Double]?
-        if let weights {
-            let weightTable = try DataTable.read(weights)
-            guard weightTable.rows == n, weightTable.columns == 1 else {
-                throw DataTableError.shape(path: weights, expected: "[\(n)] (one weight per event)", got: "[\(weightTable.rows), \(weightTable.columns)]")
-            }
-            weightValues = weightTable.values
-        } else if let header = table.columnNames, header.contains(weightColumn) {
-            weightValues = try table.selecting([weightColumn])
-        }
-        return try Events(x: x, theta: thetaValues, weights: weightValues, observables: names.count, parameters: p)
     }
 }

@@ -59,7 +59,7 @@ import Glibc
             (["report", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta", "0", "--output", "\(dir)/r"], "--theta: the model has 2 parameters"),
             (["report", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta", "0,0", "--theta-file", "\(dir)/theta.npy", "--output", "\(dir)/r"],
              "either --theta or --theta-file"),
-            (["report", "\(dir)/model", "--data", "\(dir)/theta.npy", "--theta", "0,0", "--output", "\(dir)/r"], "[N, 4]"),
+            (["report", "\(dir)/model", "--data", "\(dir)/theta.npy", "--theta", "0,0", "--output", "\(dir)/r"], "theta.npy: expected [N, D] with D in {4, 5}"),
             (["report", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta", "0,0", "--bins", "1", "--output", "\(dir)/r"], "bins"),
             (["report", "\(dir)/nomodel", "--data", "\(dir)/x.npy", "--theta", "0,0", "--output", "\(dir)/r"], "model.json"),
         ]

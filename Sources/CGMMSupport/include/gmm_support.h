@@ -1,4 +1,4 @@
-/// C support for gmm-gpu: run-time loading (dlopen) of OpenBLAS, OpenCL and CLBlast, so the
+/// C support for gmm-gpu: run-time loading (dlopen) of OpenBLAS, OpenCL, CLBlast, zlib and HDF5, so the
 /// binary starts and runs its CPU path on machines where some of them are missing, and CPU
 /// feature detection for choosing OpenBLAS kernels before the library is loaded.
 #ifndef GMM_SUPPORT_H
@@ -80,5 +80,82 @@ int gmm_clblast_sgemm_strided_batched(int trans_a, int trans_b, size_t m, size_t
                                       cl_mem b, size_t b_offset, size_t ldb, size_t b_stride,
                                       float beta, cl_mem c, size_t c_offset, size_t ldc, size_t c_stride,
                                       size_t batch, cl_command_queue queue);
+
+// ---- zlib ---------------------------------------------------------------------------------
+/// Loads zlib (libz.so.1, then libz.so). Returns 0 on success, -1 with the reason in `error`.
+int gmm_zlib_load(char *error, size_t error_length);
+/// Decompresses `input` (window_bits 15: zlib stream, -15: raw deflate, 31: gzip) into a new
+/// malloc'd buffer `*output` of `*output_length` bytes (free with free()); `*consumed` is the
+/// number of input bytes the stream used. Returns 0, or -1 with zlib's reason in `error`.
+long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int window_bits,
+                           unsigned char **output, size_t *output_length, size_t *consumed,
+                           char *error, size_t error_length);
+/// Compresses `input` at `level` (0-9) into a new malloc'd buffer (window_bits as above).
+long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int window_bits, int level,
+                           unsigned char **output, size_t *output_length, char *error, size_t error_length);
+/// zlib's crc32 continued from `crc` (start with 0) over `length` bytes; zlib must be loaded.
+unsigned int gmm_zlib_crc32(unsigned int crc, const unsigned char *data, size_t length);
+
+// ---- HDF5 (1.10 or newer, resolved at run time) -------------------------------------------
+/// hid_t of HDF5 1.10+ (64-bit identifiers).
+typedef int64_t gmm_hid_t;
+/// herr_t: negative on failure.
+typedef int gmm_herr_t;
+/// hsize_t.
+typedef unsigned long long gmm_hsize_t;
+/// htri_t: positive true, 0 false, negative failure.
+typedef int gmm_htri_t;
+
+/// The HDF5 entry points gmm-gpu uses, resolved with dlsym, and the predefined type ids.
+typedef struct GMMHDF5 {
+    gmm_hid_t (*Fopen)(const char *name, unsigned flags, gmm_hid_t fapl);
+    gmm_hid_t (*Fcreate)(const char *name, unsigned flags, gmm_hid_t fcpl, gmm_hid_t fapl);
+    gmm_herr_t (*Fclose)(gmm_hid_t file);
+    gmm_hid_t (*Oopen)(gmm_hid_t location, const char *name, gmm_hid_t lapl);
+    gmm_herr_t (*Oclose)(gmm_hid_t object);
+    int (*Iget_type)(gmm_hid_t id);
+    gmm_htri_t (*Lexists)(gmm_hid_t location, const char *name, gmm_hid_t lapl);
+    long (*Lget_name_by_idx)(gmm_hid_t location, const char *group, int index_type, int order, gmm_hsize_t n,
+                             char *name, size_t size, gmm_hid_t lapl);
+    gmm_hid_t (*Gcreate2)(gmm_hid_t location, const char *name, gmm_hid_t lcpl, gmm_hid_t gcpl, gmm_hid_t gapl);
+    gmm_herr_t (*Gclose)(gmm_hid_t group);
+    gmm_hid_t (*Dopen2)(gmm_hid_t location, const char *name, gmm_hid_t dapl);
+    gmm_hid_t (*Dcreate2)(gmm_hid_t location, const char *name, gmm_hid_t type, gmm_hid_t space,
+                          gmm_hid_t lcpl, gmm_hid_t dcpl, gmm_hid_t dapl);
+    gmm_hid_t (*Dget_space)(gmm_hid_t dataset);
+    gmm_hid_t (*Dget_type)(gmm_hid_t dataset);
+    gmm_herr_t (*Dread)(gmm_hid_t dataset, gmm_hid_t memory_type, gmm_hid_t memory_space, gmm_hid_t file_space,
+                        gmm_hid_t xfer, void *buffer);
+    gmm_herr_t (*Dwrite)(gmm_hid_t dataset, gmm_hid_t memory_type, gmm_hid_t memory_space, gmm_hid_t file_space,
+                         gmm_hid_t xfer, const void *buffer);
+    gmm_herr_t (*Dclose)(gmm_hid_t dataset);
+    int (*Sget_simple_extent_ndims)(gmm_hid_t space);
+    int (*Sget_simple_extent_dims)(gmm_hid_t space, gmm_hsize_t *dims, gmm_hsize_t *max_dims);
+    gmm_hid_t (*Screate_simple)(int rank, const gmm_hsize_t *dims, const gmm_hsize_t *max_dims);
+    gmm_herr_t (*Sclose)(gmm_hid_t space);
+    int (*Tget_class)(gmm_hid_t type);
+    int (*Tget_nmembers)(gmm_hid_t type);
+    char *(*Tget_member_name)(gmm_hid_t type, unsigned index);
+    int (*Tget_member_class)(gmm_hid_t type, unsigned index);
+    gmm_hid_t (*Tcreate)(int type_class, size_t size);
+    gmm_herr_t (*Tinsert)(gmm_hid_t type, const char *name, size_t offset, gmm_hid_t member);
+    gmm_herr_t (*Tclose)(gmm_hid_t type);
+    gmm_herr_t (*free_memory)(void *memory);
+    gmm_hid_t native_double;
+    gmm_hid_t native_float;
+    gmm_hid_t ieee_f64le;
+    gmm_hid_t ieee_f32le;
+    gmm_hid_t std_i64le;
+} GMMHDF5;
+
+/// Loads the HDF5 C library (Debian's libhdf5_serial.so.103, …, then libhdf5.so), checks it is
+/// 1.10 or newer, calls H5open and turns off HDF5's own error printing (for the calling thread:
+/// call it on every thread before using HDF5). Returns 0 on success,
+/// otherwise -1 with the reason in `error`. Safe to call repeatedly.
+int gmm_hdf5_load(char *error, size_t error_length);
+/// The resolved entry points; NULL before a successful gmm_hdf5_load.
+const GMMHDF5 *gmm_hdf5(void);
+/// The number of links in `group` (H5Gget_info), or -1 on failure.
+long long gmm_hdf5_link_count(gmm_hid_t group);
 
 #endif

@@ -80,7 +80,8 @@ public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter
 /// The writer handed to the body of `writeFileAtomically(to:_:)`.
 public struct AtomicFileWriter {
     private let descriptor: Int32
-    private let path: String
+    /// The temporary file's path (for libraries that write a file by name, such as HDF5).
+    let path: String
 
     fileprivate init(descriptor: Int32, path: String) {
         self.descriptor = descriptor

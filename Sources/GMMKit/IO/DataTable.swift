@@ -1,9 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GMMCompute
 
-/// A two-dimensional numeric array read from a `.npy` file ([N] or [N, D], float32/float64 or
-/// integers) or a `.csv` file with a header line naming the columns.
+/// A two-dimensional numeric table read from an event file: `.npy` ([N] or [N, D]), `.npz`
+/// (np.savez / np.savez_compressed), HDF5 (`.h5`, `.hdf5`) or `.csv` with a header line.
+///
+/// Columns have names where the file gives them (CSV header, `.npz` member names, HDF5 dataset
+/// or compound field names); a bare [N, D] array has positional columns (`columnNames` nil).
+/// Values are not checked here: ``selecting(_:)`` checks the columns it takes.
 public struct DataTable: Sendable {
     /// The file it came from.
     public var path: String
@@ -13,53 +18,203 @@ public struct DataTable: Sendable {
     public var columns: Int
     /// Values, [rows, columns] row-major.
     public var values: [Double]
-    /// Column names from a CSV header (nil for .npy).
+    /// Column names (nil for a positional [N, D] array).
     public var columnNames: [String]?
 
-    /// Reads `path`, choosing the format by its extension (`.npy`, `.csv`). Every value must be
-    /// finite.
-    public static func read(_ path: String) throws -> DataTable {
-        let lower = path.lowercased()
-        var table: DataTable
-        if lower.hasSuffix(".npy") {
-            let array = try NpyArray(contentsOfFile: path)
-            switch array.shape.count {
-            case 1: table = DataTable(path: path, rows: array.shape[0], columns: 1, values: array.doubles, columnNames: nil)
-            case 2: table = DataTable(path: path, rows: array.shape[0], columns: array.shape[1], values: array.doubles, columnNames: nil)
-            default: throw DataTableError.shape(path: path, expected: "a 1-D [N] or 2-D [N, D] array", got: "shape \(array.shape)")
-            }
-        } else if lower.hasSuffix(".csv") {
-            table = try readCSV(path)
-        } else {
-            throw DataTableError.unsupportedFormat(path: path)
-        }
-        if let bad = table.values.firstIndex(where: { !$0.isFinite }) {
-            throw DataTableError.nonFinite(path: path, row: bad / max(1, table.columns), column: table.columnName(bad % max(1, table.columns)),
-                                           value: table.values[bad])
-        }
-        return table
+    /// A table from its parts; `values` is [rows, columns] row-major.
+    public init(path: String, rows: Int, columns: Int, values: [Double], columnNames: [String]?) {
+        self.path = path
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+        self.columnNames = columnNames
     }
 
-    /// The name of column `index` (its header name, or `column <index>`).
+    /// The file extensions ``read(_:dataset:)`` understands.
+    public static let readableExtensions = [".npy", ".npz", ".csv", ".h5", ".hdf5", ".he5"]
+
+    /// Reads `path`, choosing the format by its extension.
+    ///
+    /// - `.npy`: [N] or [N, D]; positional columns.
+    /// - `.npz`: with `dataset`, that member alone (a 1-D member is a column named by the
+    ///   member); without, one 2-D member is read as a positional table, and otherwise each 1-D
+    ///   member is a column named by the member and a 2-D member `M` [N, k] gives the columns
+    ///   `M[0]` … `M[k-1]`.
+    /// - HDF5: `dataset` is a dataset or group path inside the file (default `/`); see
+    ///   the rules of ``HDF5Reader``: compound fields, 1-D datasets and `M[j]` columns by name.
+    /// - `.csv`: a header line naming the columns.
+    ///
+    /// - Throws: ``DataTableError`` naming the file (and member, column or row) for an unknown
+    ///   extension, a truncated or damaged file, a missing member/dataset or mismatched row
+    ///   counts; `NpyError` for a bad npy array; `FileIOError` when it cannot be read.
+    public static func read(_ path: String, dataset: String? = nil) throws -> DataTable {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".npy") || lower.hasSuffix(".csv") {
+            if let dataset {
+                throw DataTableError.invalidSource(text: "\(path)#\(dataset)", reason: "only .npz and HDF5 files hold named datasets; remove '#\(dataset)'")
+            }
+            return lower.hasSuffix(".npy") ? try positional(NpyArray(contentsOfFile: path), path: path) : try readCSV(path)
+        }
+        if lower.hasSuffix(".npz") { return try readNpz(path, member: dataset) }
+        if lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") || lower.hasSuffix(".he5") { return try HDF5Reader.read(path, object: dataset) }
+        throw DataTableError.unsupportedFormat(path: path)
+    }
+
+    /// A positional table from a 1-D or 2-D array.
+    static func positional(_ array: NpyArray, path: String) throws -> DataTable {
+        switch array.shape.count {
+        case 1: return DataTable(path: path, rows: array.shape[0], columns: 1, values: array.doubles, columnNames: nil)
+        case 2: return DataTable(path: path, rows: array.shape[0], columns: array.shape[1], values: array.doubles, columnNames: nil)
+        default: throw DataTableError.shape(path: path, expected: "a 1-D [N] or 2-D [N, D] array", got: "shape \(array.shape)")
+        }
+    }
+
+    /// Reads an `.npz` archive (see ``read(_:dataset:)``).
+    static func readNpz(_ path: String, member: String?) throws -> DataTable {
+        let archive = try NpzArchive(contentsOfFile: path)
+        if let member {
+            guard let array = archive[member] else {
+                throw DataTableError.missingDataset(path: path, dataset: member, available: archive.members.map(\.name))
+            }
+            var table = try positional(array, path: path)
+            if array.shape.count == 1 { table.columnNames = [member] }
+            return table
+        }
+        guard !archive.members.isEmpty else { throw DataTableError.empty(path: path) }
+        if archive.members.count == 1, archive.members[0].array.shape.count == 2 {
+            return try positional(archive.members[0].array, path: path)
+        }
+        var blocks: [(names: [String], rows: Int, values: [Double])] = []
+        for (name, array) in archive.members {
+            switch array.shape.count {
+            case 1: blocks.append(([name], array.shape[0], array.doubles))
+            case 2: blocks.append(((0..<array.shape[1]).map { "\(name)[\($0)]" }, array.shape[0], array.doubles))
+            default:
+                throw DataTableError.shape(path: "\(path)[\(name)]", expected: "a 1-D [N] or 2-D [N, k] array", got: "shape \(array.shape)")
+            }
+        }
+        return try DataTable(path: path, joining: blocks)
+    }
+
+    /// Joins named blocks of columns that have the same number of rows into one table.
+    /// - Throws: ``DataTableError/shape(path:expected:got:)`` when the row counts differ or a
+    ///   name repeats.
+    init(path: String, joining blocks: [(names: [String], rows: Int, values: [Double])]) throws {
+        let rows = blocks.first?.rows ?? 0
+        var names: [String] = []
+        for block in blocks {
+            guard block.rows == rows else {
+                throw DataTableError.shape(path: path, expected: "the same number of rows in every column (\(blocks[0].names.first ?? "") has \(rows))",
+                                           got: "\(block.rows) rows in \(block.names.first ?? "")")
+            }
+            for name in block.names where names.contains(name) {
+                throw DataTableError.shape(path: path, expected: "unique column names", got: "'\(name)' twice")
+            }
+            names += block.names
+        }
+        let width = names.count
+        var values: [Double]
+        if blocks.count == 1 {
+            values = blocks[0].values
+        } else if rows == 0 {
+            values = []
+        } else {
+            // Row by row, reading every block's stream in step: one pass over the output.
+            values = [Double](repeating: 0, count: rows * width)
+            let widths = blocks.map(\.names.count)
+            var starts: [UnsafePointer<Double>] = []
+            values.withUnsafeMutableBufferPointer { out in
+                func fill(_ b: Int) {
+                    if b == blocks.count {
+                        parallelFor(rows, minimumPerChunk: 65_536) { range in
+                            for r in range {
+                                var o = r * width
+                                for (block, k) in zip(starts, widths) {
+                                    for j in 0..<k { out[o + j] = block[r * k + j] }
+                                    o += k
+                                }
+                            }
+                        }
+                        return
+                    }
+                    blocks[b].values.withUnsafeBufferPointer { buffer in
+                        starts.append(buffer.baseAddress!)
+                        fill(b + 1)
+                    }
+                }
+                fill(0)
+            }
+        }
+        self.init(path: path, rows: rows, columns: width, values: values, columnNames: names)
+    }
+
+    /// The name of column `index` (its name, or `column <index>`).
     public func columnName(_ index: Int) -> String { columnNames?[index] ?? "column \(index)" }
 
-    /// The values of the named columns in that order, [rows, names.count]: for a CSV file by
-    /// header name; for a `.npy` file the columns must be exactly `names.count` and in order.
+    /// The index of the column called `name`, nil when absent or the table is positional.
+    public func columnIndex(_ name: String) -> Int? { columnNames?.firstIndex(of: name) }
+
+    /// The values of the named columns in that order, [rows, names.count]: by name for a table
+    /// with column names; for a positional table the columns must be exactly `names.count` and in
+    /// order. Every value taken must be finite.
+    /// - Throws: ``DataTableError`` for a missing column, a column count that does not match, or
+    ///   a NaN or infinite value (naming its row and column).
     public func selecting(_ names: [String]) throws -> [Double] {
-        guard let header = columnNames else {
+        guard columnNames != nil else {
             guard columns == names.count else {
                 throw DataTableError.shape(path: path, expected: "[N, \(names.count)] with columns \(names.joined(separator: ", "))",
                                            got: "[\(rows), \(columns)]")
             }
+            try checkFinite(columns: Array(0..<columns), names: names)
             return values
         }
         let indices = try names.map { name in
-            guard let index = header.firstIndex(of: name) else { throw DataTableError.missingColumn(path: path, column: name, available: header) }
+            guard let index = columnIndex(name) else { throw DataTableError.missingColumn(path: path, column: name, available: columnNames ?? []) }
             return index
         }
-        var result = [Double](repeating: 0, count: rows * names.count)
-        for r in 0..<rows { for (j, c) in indices.enumerated() { result[r * names.count + j] = values[r * columns + c] } }
+        return try gather(indices, names: names)
+    }
+
+    /// Columns `indices` as [rows, indices.count] row-major, checking that every value is finite
+    /// (errors name the column as `names[j]`).
+    func gather(_ indices: [Int], names: [String]) throws -> [Double] {
+        try checkFinite(columns: indices, names: names)
+        if indices == Array(0..<columns) { return values }
+        let k = indices.count, width = columns
+        var result = [Double](repeating: 0, count: rows * k)
+        result.withUnsafeMutableBufferPointer { out in
+            values.withUnsafeBufferPointer { source in
+                indices.withUnsafeBufferPointer { index in
+                    for r in 0..<rows { for j in 0..<k { out[r * k + j] = source[r * width + index[j]] } }
+                }
+            }
+        }
         return result
+    }
+
+    /// Throws ``DataTableError/nonFinite(path:row:column:value:)`` for the first NaN or
+    /// infinite value in `columns`.
+    func checkFinite(columns indices: [Int], names: [String]) throws {
+        let width = columns, k = indices.count
+        let bad: (row: Int, column: Int)? = values.withUnsafeBufferPointer { source in
+            indices.withUnsafeBufferPointer { index in
+                // Fast pass: a sum of 0 × value is NaN exactly when some value is NaN or infinite.
+                var probe = 0.0
+                if k == width {
+                    for v in source { probe += 0 * v }
+                } else {
+                    for r in 0..<rows { for j in 0..<k { probe += 0 * source[r * width + index[j]] } }
+                }
+                guard probe.isNaN else { return nil }
+                for r in 0..<rows { for j in 0..<k where !source[r * width + index[j]].isFinite { return (r, j) } }
+                return nil
+            }
+        }
+        if let bad {
+            let c = indices[bad.column]
+            let name = columnNames?[c] ?? (bad.column < names.count ? names[bad.column] : columnName(c))
+            throw DataTableError.nonFinite(path: path, row: bad.row, column: name, value: values[bad.row * width + c])
+        }
     }
 
     /// Parses a CSV file: a header line of column names, then one line of numbers per row.
@@ -131,8 +286,10 @@ extension Substring {
 }
 
 extension DataTable {
-    /// Writes [rows, names.count] values atomically: a float64 `.npy` file, or a `.csv` file with
-    /// `names` as its header (chosen by the extension).
+    /// Writes [rows, names.count] values atomically, chosen by the extension: a float64 `.npy`
+    /// file; an `.npz` archive (stored, as `np.savez`) or HDF5 file with one float64 1-D
+    /// member/dataset per column named by `names`; or a `.csv` file with `names` as its header.
+    /// Each reads back through ``read(_:dataset:)`` with the same column names.
     public static func write(_ values: [Double], columns names: [String], to path: String) throws {
         let columns = max(1, names.count)
         let rows = values.count / columns
@@ -147,6 +304,14 @@ extension DataTable {
                 text += "\n"
             }
             try writeFileAtomically(Array(text.utf8), to: path)
+        } else if lower.hasSuffix(".npz") || lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") || lower.hasSuffix(".he5") {
+            let split = names.enumerated().map { j, name in (name: name, values: (0..<rows).map { values[$0 * columns + j] }) }
+            if lower.hasSuffix(".npz") {
+                try NpzArchive(members: try split.map { ($0.name, try NpyArray(shape: [rows], doubles: $0.values)) })
+                    .write(toFile: path, compressed: false)
+            } else {
+                try HDF5Writer.write(split.map { .dataset(name: $0.name, shape: [rows], values: $0.values, storage: .float64) }, to: path)
+            }
         } else {
             throw DataTableError.unsupportedFormat(path: path)
         }

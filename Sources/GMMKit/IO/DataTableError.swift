@@ -15,11 +15,23 @@ public enum DataTableError: Error, CustomStringConvertible, Equatable {
     case missingColumn(path: String, column: String, available: [String])
     /// The file holds no rows.
     case empty(path: String)
+    /// The file is truncated, damaged or not of the type its name says.
+    case corrupt(path: String, detail: String)
+    /// The HDF5 C library could not be loaded.
+    case hdf5Unavailable(reason: String)
+    /// The named HDF5 dataset/group or `.npz` member does not exist.
+    case missingDataset(path: String, dataset: String, available: [String])
+    /// An integer observable has a value that is not a whole number.
+    case nonInteger(path: String, row: Int, column: String, value: Double)
+    /// No event of the file lies inside every observable's interval.
+    case emptySelection(path: String, rows: Int, detail: String)
+    /// A `--data` argument (file plus dataset and θ) that cannot be parsed or does not fit the model.
+    case invalidSource(text: String, reason: String)
 
     public var description: String {
         switch self {
         case let .unsupportedFormat(path):
-            return "\(path): unsupported file type; use a NumPy .npy file or a .csv file with a header line."
+            return "\(path): unsupported file type; use a NumPy .npy or .npz file, an HDF5 file (.h5, .hdf5) or a .csv file with a header line."
         case let .shape(path, expected, got): return "\(path): expected \(expected), got \(got)."
         case let .fieldCount(path, row, expected, got): return "\(path): row \(row) has \(got) fields, expected \(expected) (as in the header)."
         case let .notANumber(path, row, column, text): return "\(path): row \(row), column '\(column)': '\(text)' is not a number."
@@ -27,6 +39,16 @@ public enum DataTableError: Error, CustomStringConvertible, Equatable {
         case let .missingColumn(path, column, available):
             return "\(path): no column '\(column)'; the header has \(available.joined(separator: ", "))."
         case let .empty(path): return "\(path): no rows."
+        case let .corrupt(path, detail): return "\(path): cannot be read: \(detail)."
+        case let .hdf5Unavailable(reason):
+            return "the HDF5 library could not be loaded (\(reason)); install it (Debian: apt-get install libhdf5-dev, or `make deps`)."
+        case let .missingDataset(path, dataset, available):
+            return "\(path): no '\(dataset)'; the file has \(available.isEmpty ? "nothing readable" : available.joined(separator: ", "))."
+        case let .nonInteger(path, row, column, value):
+            return "\(path): row \(row), column '\(column)' is \(value), but '\(column)' is an integer observable; values must be whole numbers."
+        case let .emptySelection(path, rows, detail):
+            return "\(path): none of its \(rows) events passes the selection (every observable inside its interval): \(detail); check the intervals in the config and the units of the data."
+        case let .invalidSource(text, reason): return "data source '\(text)': \(reason)."
         }
     }
 }

@@ -62,12 +62,51 @@ final class ReadableFile {
         }
         return total
     }
+}
 
-    /// Reads up to `count` bytes at the current position (fewer only at the end of the file).
+/// Sequential reading from a file or from bytes in memory, for the readers that parse a header
+/// piecewise and then copy bulk data straight into typed arrays.
+protocol ByteReading {
+    /// The file (or archive member) name, for error messages.
+    var path: String { get }
+    /// The total size in bytes.
+    var size: Int { get }
+    /// Reads up to `buffer.count` bytes at the current position (fewer only at the end).
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+extension ByteReading {
+    /// Reads up to `count` bytes at the current position (fewer only at the end).
     func readBytes(_ count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let n = try bytes.withUnsafeMutableBytes { try read(into: $0) }
         bytes.removeSubrange(n...)
         return bytes
+    }
+}
+
+extension ReadableFile: ByteReading {}
+
+/// Bytes in memory read from the front, like a file.
+final class ByteSource: ByteReading {
+    let path: String
+    let bytes: ArraySlice<UInt8>
+    private var position: Int
+
+    /// `bytes` standing for a file called `path`.
+    init(bytes: ArraySlice<UInt8>, path: String) {
+        self.bytes = bytes
+        self.path = path
+        position = bytes.startIndex
+    }
+
+    var size: Int { bytes.count }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.endIndex - position)
+        guard n > 0, let base = buffer.baseAddress else { return 0 }
+        bytes.withUnsafeBytes { source in base.copyMemory(from: source.baseAddress! + (position - bytes.startIndex), byteCount: n) }
+        position += n
+        return n
     }
 }

@@ -63,8 +63,8 @@ public struct Events: Sendable {
                       observables: observableCount, parameters: parameterCount)
     }
 
-    /// Events from arrays already known to be valid.
-    private init(checkedX x: [Double], theta: [Double], weights: [Double]?, observables d: Int, parameters p: Int) {
+    /// Events from arrays already known to be valid (sizes match, every value finite).
+    init(checkedX x: [Double], theta: [Double], weights: [Double]?, observables d: Int, parameters p: Int) {
         self.x = x
         self.theta = theta
         self.weights = weights

@@ -41,7 +41,8 @@ import Testing
         #expect(colors.contains(Palette.blue.hexString))
         // The +infinity heatmap cell takes the overflow colour (black); the NaN cell is not drawn.
         let heatPaths = xml.named("path").filter { $0["shape-rendering"] == "crispEdges" }
-        #expect(heatPaths.map { $0["d"]?.filter { $0 == "Z" }.count ?? 0 }.reduce(0, +) == 5)
+        let closedCells: Int = heatPaths.map { (path) -> Int in (path["d"] ?? "").filter { $0 == "Z" }.count }.reduce(0, +)
+        #expect(closedCells == 5)
         #expect(heatPaths.contains { $0["fill"] == "#000000" })
     }
 

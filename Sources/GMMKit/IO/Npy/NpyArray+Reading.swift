@@ -10,7 +10,24 @@ extension NpyArray {
     ///   magic, truncated header, unparsable header, Fortran order, unsupported dtype, data
     ///   shorter or longer than the shape says); `FileIOError` when the file cannot be read.
     public init(contentsOfFile path: String) throws {
-        let file = try ReadableFile(path: path)
+        try self.init(source: try ReadableFile(path: path))
+    }
+
+    /// Parses the complete contents of an `.npy` file held in memory (e.g. a member of an
+    /// `.npz` archive); `name` stands for the file in error messages.
+    /// - Throws: `NpyError` as `init(contentsOfFile:)`.
+    public init(npyBytes bytes: [UInt8], name: String) throws {
+        try self.init(source: ByteSource(bytes: bytes[...], path: name))
+    }
+
+    /// As `init(npyBytes:name:)`, from a slice (e.g. a stored member inside a whole archive).
+    init(npyBytes bytes: ArraySlice<UInt8>, name: String) throws {
+        try self.init(source: ByteSource(bytes: bytes, path: name))
+    }
+
+    /// Reads an npy file from `file`, a file or bytes in memory.
+    init(source file: some ByteReading) throws {
+        let path = file.path
         let magicAndVersion = try file.readBytes(8)
         let magic = NpyHeader.magic
         guard Array(magicAndVersion.prefix(magic.count)) == Array(magic.prefix(magicAndVersion.count)) else {
@@ -76,7 +93,7 @@ extension NpyArray {
     }
 
     /// Reads `count` little-endian elements of a trivial type with one bulk copy.
-    private static func readBulk<T: BitwiseCopyable>(_ type: T.Type, count: Int, from file: ReadableFile) throws -> [T] {
+    private static func readBulk<T: BitwiseCopyable>(_ type: T.Type, count: Int, from file: some ByteReading) throws -> [T] {
         let values = try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             let n = try file.read(into: raw)

@@ -1,0 +1,131 @@
+import GMMKit
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `gmm-gpu train` and `logprob` reading .npz, HDF5 and CSV files with θ fixed per file or in
+/// columns, the selection report, and every kind of bad input answered with one error line that
+/// names the file (and column and row), exit code 2 and nothing written.
+@Suite struct DataInputCommandLineTests {
+    /// m continuous on [0, 10], n integer on [0, 3], one parameter c; a small network.
+    static let config = """
+        observables:
+          - {name: m, kind: continuous, interval: [0, 10]}
+          - {name: n, kind: integer, interval: [0, 3]}
+        parameters: {names: [c], reference: [0]}
+        network: {n_gaussians: 4, a1: 8, b1: 8, b2: 2, c: 1, d: 1, categorical_hidden: [8]}
+        training: {batch_size: 64, max_epochs: 1, seed: 1}
+
+        """
+
+    /// Events at θ = c: m spread over [0, 10] (a few outside), n cycling 0…3; `count` rows.
+    static func columns(count: Int, c: Double) -> (m: [Double], n: [Double]) {
+        var m: [Double] = [], n: [Double] = []
+        for i in 0..<count {
+            let shift: Double = i % 40 == 0 ? -20 : 0
+            m.append(0.5 + Double(i % 40) * 0.2 + c + shift)
+            n.append(Double(i % 4))
+        }
+        return (m, n)
+    }
+
+    /// A directory with config.yaml, a.npz (c = 0, deflated), b.h5 (c = 1, compound table in a group)
+    /// and c.csv (θ in a column).
+    static func setUp() throws -> (tool: String, directory: String) {
+        let (tool, directory) = try CommandLineTests.setUp()
+        try writeFileAtomically(Array(config.utf8), to: "\(directory)/config.yaml")
+        let a = columns(count: 200, c: 0), b = columns(count: 160, c: 1)
+        try NpzArchive(members: [("m", try NpyArray(shape: [200], doubles: a.m)), ("n", try NpyArray(shape: [200], floats: a.n.map(Float.init)))])
+            .write(toFile: "\(directory)/a.npz", compressed: true)
+        try DataTable.write(zip(b.m, b.n).flatMap { [$0, $1] }, columns: ["m", "n"], to: "\(directory)/b.h5")
+        var csv = "n,m,c,weight\n"
+        for i in 0..<120 { csv += "\(i % 4),\(1 + Double(i % 30) * 0.3),\(i % 2 == 0 ? -1 : 1),\(i % 3 == 0 ? 2 : 1)\n" }
+        try writeFileAtomically(Array(csv.utf8), to: "\(directory)/c.csv")
+        return (tool, directory)
+    }
+
+    @Test func trainOnNpzHDF5AndCSVReportsTheSelection() throws {
+        let (tool, dir) = try Self.setUp()
+        let arguments = ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/a.npz@c=0", "--data", "\(dir)/b.h5@c=1",
+                         "--data", "\(dir)/c.csv", "--output", "\(dir)/model"]
+        let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 300)
+        #expect(outcome == .exited(0), "\(output)")
+        // a.npz and b.h5 each have every 40th event at m < 0 (m = 0.5 + 0.2 (i mod 40) + c otherwise): 5 of 200 and 4 of 160 rejected.
+        #expect(output.contains("\(dir)/a.npz: 195/200 events pass (97.50%)"), "\(output)")
+        #expect(output.contains("\(dir)/b.h5: 156/160 events pass (97.50%)"), "\(output)")
+        #expect(output.contains("\(dir)/c.csv: 120/120 events pass (100.00%)"), "\(output)")
+        #expect(output.contains("c=-1.0: 60/60 events pass") && output.contains("c=1.0: 216/220 events pass"), "\(output)")
+        #expect(output.contains("total: 471/480 events pass (98.13%)") && output.contains("rejected by: m 9"), "\(output)")
+        #expect(CommandLineTests.exists("\(dir)/model/model.json"))
+        // --quiet prints nothing; logprob reads the CSV file's θ column and writes an .npz file.
+        let (quietOutcome, quietOutput) = try ChildProcess.run(tool, arguments.dropLast(2) + ["--output", "\(dir)/model2", "--quiet"], timeLimit: 300)
+        #expect(quietOutcome == .exited(0) && quietOutput.isEmpty, "\(quietOutput)")
+        let (logOutcome, logOutput) = try ChildProcess.run(tool, ["logprob", "\(dir)/model", "--data", "\(dir)/c.csv",
+                                                                  "--output", "\(dir)/logp.npz", "--quiet"], timeLimit: 300)
+        #expect(logOutcome == .exited(0), "\(logOutput)")
+        #expect(try DataTable.read("\(dir)/logp.npz", dataset: "log_prob").rows == 120)
+    }
+
+    @Test func badDataExitsWithCodeTwoAndWritesNothing() throws {
+        let (tool, dir) = try Self.setUp()
+        func write(_ name: String, _ text: String) throws { try writeFileAtomically(Array(text.utf8), to: "\(dir)/\(name)") }
+        try write("nan.csv", "m,n,c\n1,1,0\n2,1,0\n3,nan,0\n")
+        try write("frac.csv", "m,n,c\n1,1,0\n2,2.5,0\n")
+        try write("names.csv", "mass,n,c\n1,1,0\n")
+        try write("outside.csv", "m,n,c\n-1,1,0\n11,2,0\n")
+        try write("short.csv", "m,n,c\n1,1,0\n2,1\n")
+        let npz = try readAll("\(dir)/a.npz")
+        try writeFileAtomically(Array(npz.prefix(npz.count - 40)), to: "\(dir)/cut.npz")
+        let h5 = try readAll("\(dir)/b.h5")
+        try writeFileAtomically(Array(h5.prefix(h5.count / 2)), to: "\(dir)/cut.h5")
+        try NpyArray(shape: [4, 5], doubles: Array(repeating: 1, count: 20)).write(toFile: "\(dir)/wide.npy")
+        let cases: [(String, [String])] = [
+            ("\(dir)/nan.csv", ["nan.csv: row 2, column 'n' is nan; values must be finite"]),
+            ("\(dir)/frac.csv", ["frac.csv: row 1, column 'n' is 2.5, but 'n' is an integer observable"]),
+            ("\(dir)/names.csv", ["names.csv: no column 'm'; the header has mass, n, c"]),
+            ("\(dir)/outside.csv", ["outside.csv: none of its 2 events passes the selection"]),
+            ("\(dir)/short.csv", ["short.csv: row 1 has 2 fields, expected 3"]),
+            ("\(dir)/cut.npz@c=0", ["cut.npz: cannot be read", "truncated"]),
+            ("\(dir)/cut.h5@c=0", ["cut.h5: cannot be read"]),
+            ("\(dir)/b.h5#events@c=0", ["b.h5: no 'events'; the file has m, n"]),
+            ("\(dir)/wide.npy", ["wide.npy: expected [N, D] with D in {2, 3, 4}", "got [4, 5]"]),
+            ("\(dir)/a.npz@c=0,k=2", ["θ k is fixed, but the model's parameters are c"]),
+            ("\(dir)/a.npz", ["a.npz: no column 'c'"]),
+        ]
+        for (source, messages) in cases {
+            let arguments = ["train", "--config", "\(dir)/config.yaml", "--data", source,
+                             "--output", "\(dir)/m"]
+            let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)
+            #expect(outcome == .exited(2), "\(source): \(output)")
+            let lines = output.split(separator: "\n")
+            #expect(lines.count == 1 && output.hasPrefix("gmm-gpu: error: "), "\(source): \(output)")
+            for message in messages { #expect(output.contains(message), "\(source): expected '\(message)' in \(output)") }
+        }
+        #expect(!CommandLineTests.exists("\(dir)/m"), "a failed train wrote its output directory")
+    }
+
+    /// docs/cli.md is what `gmm-gpu cli-reference` prints (regenerate with `make docs`).
+    @Test func cliReferenceIsUpToDate() throws {
+        let (tool, dir) = try CommandLineTests.setUp()
+        let (outcome, log) = try ChildProcess.run(tool, ["cli-reference", "--output", "\(dir)/cli.md"], timeLimit: 60)
+        #expect(outcome == .exited(0), "\(log)")
+        let output = String(decoding: try readAll("\(dir)/cli.md"), as: UTF8.self)
+        let root = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
+        let committed = String(decoding: try readAll("/\(root)/docs/cli.md"), as: UTF8.self)
+        #expect(output == committed, "docs/cli.md is out of date with `gmm-gpu --help`: run `make docs` and commit docs/cli.md")
+    }
+
+    /// The whole file at `path`.
+    func readAll(_ path: String) throws -> [UInt8] {
+        guard let file = fopen(path, "rb") else { throw FileIOError(operation: "open", path: path, code: errno) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,153 @@
+import Testing
+@testable import GMMKit
+
+/// The readers behind `DataTable.read`: .npz (stored and deflated members), HDF5 (through the
+/// HDF5 C library that gmm-gpu loads), CSV; corrupt and truncated files give one clear error.
+@Suite struct EventFileTests {
+    /// Three columns of different magnitudes, 1-D each.
+    static let a: [Double] = [0.5, 1.25, -3, 8, 1e-7, 42]
+    static let b: [Double] = [10, 20, 30, 40, 50, 60]
+    static let k: [Double] = [0, 1, 2, 3, 2, 1]
+
+    /// HDF5 must be installed where the tests run (CI installs it with `make deps`).
+    static func requireHDF5() throws {
+        do {
+            _ = try HDF5Library.api()
+        } catch {
+            Issue.record("the HDF5 C library is needed for the HDF5 tests and could not be loaded: \(error)")
+            throw error
+        }
+    }
+
+    @Test(arguments: [false, true]) func npzNamedMembersRoundTrip(compressed: Bool) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let archive = NpzArchive(members: [
+            ("a", try NpyArray(shape: [6], doubles: Self.a)),
+            ("b", try NpyArray(shape: [6], floats: Self.b.map(Float.init))),
+            ("x", try NpyArray(shape: [6, 2], doubles: zip(Self.a, Self.k).flatMap { [$0, $1] })),
+        ])
+        let path = directory.file("events.npz")
+        try archive.write(toFile: path, compressed: compressed)
+        #expect(try NpzArchive(contentsOfFile: path) == archive)
+        let table = try DataTable.read(path)
+        #expect(table.columnNames == ["a", "b", "x[0]", "x[1]"])
+        #expect(try table.selecting(["b", "a", "x[1]"]) == (0..<6).flatMap { [Self.b[$0], Self.a[$0], Self.k[$0]] })
+        // One member by name.
+        #expect(try DataTable.read(path, dataset: "x").values == zip(Self.a, Self.k).flatMap { [$0, $1] })
+        #expect(try DataTable.read(path, dataset: "a").columnNames == ["a"])
+        #expect(throws: DataTableError.missingDataset(path: path, dataset: "y", available: ["a", "b", "x"])) {
+            try DataTable.read(path, dataset: "y")
+        }
+        // Deflated members are smaller for compressible data and stored members are not.
+        let stored = try directory.read("events.npz").count
+        #expect(compressed ? stored < 3 * 128 + 6 * 8 * 4 : stored > 3 * 128 + 6 * 8 * 4)
+    }
+
+    @Test func npzWithOneMatrixIsPositional() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("one.npz")
+        try NpzArchive(members: [("arr_0", try NpyArray(shape: [3, 2], doubles: [1, 2, 3, 4, 5, 6]))]).write(toFile: path, compressed: true)
+        let table = try DataTable.read(path)
+        #expect(table.columnNames == nil && table.rows == 3 && table.columns == 2 && table.values == [1, 2, 3, 4, 5, 6])
+    }
+
+    @Test func damagedNpzIsReportedAsSuch() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("d.npz")
+        try NpzArchive(members: [("a", try NpyArray(shape: [200], doubles: (0..<200).map { Double($0 % 7) }))]).write(toFile: path, compressed: true)
+        let bytes = try directory.read("d.npz")
+        // Truncated: the end-of-archive record is gone.
+        try directory.write(Array(bytes.prefix(bytes.count / 2)), to: "t.npz")
+        #expect(throws: DataTableError.corrupt(path: directory.file("t.npz"), detail: "no end-of-archive record: the zip archive is truncated")) {
+            try DataTable.read(directory.file("t.npz"))
+        }
+        // A flipped byte inside the deflate data: inflate or the CRC-32 check fails.
+        var damaged = bytes
+        damaged[60] ^= 0xFF
+        try directory.write(damaged, to: "c.npz")
+        do {
+            _ = try DataTable.read(directory.file("c.npz"))
+            Issue.record("a damaged archive was read")
+        } catch let DataTableError.corrupt(path, detail) {
+            #expect(path == directory.file("c.npz") && detail.hasPrefix("member 'a.npy':"), "\(detail)")
+        }
+        // Not a zip archive at all.
+        try directory.write(Array("mjj,njet\n1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n".utf8), to: "text.npz")
+        #expect(throws: DataTableError.corrupt(path: directory.file("text.npz"), detail: "not a zip archive (an .npz file is one)")) {
+            try DataTable.read(directory.file("text.npz"))
+        }
+    }
+
+    @Test func hdf5DatasetsGroupsAndTables() throws {
+        try Self.requireHDF5()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("events.h5")
+        let matrix = zip(Self.a, Self.b).flatMap { [$0, $1] }
+        try HDF5Writer.write([
+            .dataset(name: "a", shape: [6], values: Self.a, storage: .float64),
+            .dataset(name: "b", shape: [6], values: Self.b, storage: .float32),
+            .dataset(name: "k", shape: [6], values: Self.k, storage: .int64),
+            .group("sim"),
+            .dataset(name: "sim/matrix", shape: [6, 2], values: matrix, storage: .float64),
+            .group("tables"),
+            .table(name: "tables/events", columns: [("mjj", Self.b), ("njet", Self.k)]),
+        ], to: path)
+        // The root group: its 1-D datasets are named columns (groups are skipped).
+        let root = try DataTable.read(path)
+        #expect(root.columnNames == ["a", "b", "k"])
+        #expect(try root.selecting(["k", "a", "b"]) == (0..<6).flatMap { [Self.k[$0], Self.a[$0], Self.b[$0]] })
+        // A 2-D dataset is positional; a group holding only it reads the same.
+        let byPath = try DataTable.read(path, dataset: "/sim/matrix")
+        #expect(byPath.columnNames == nil && byPath.columns == 2 && byPath.values == matrix)
+        #expect(try DataTable.read(path, dataset: "sim").values == matrix)
+        // A compound dataset: one column per field.
+        let table = try DataTable.read(path, dataset: "tables/events")
+        #expect(table.columnNames == ["mjj", "njet"] && table.values == zip(Self.b, Self.k).flatMap { [$0, $1] })
+        // A 1-D dataset alone is a column named by it.
+        #expect(try DataTable.read(path, dataset: "k").columnNames == ["k"])
+        #expect(throws: DataTableError.missingDataset(path: path, dataset: "nope", available: ["a", "b", "k", "sim", "tables"])) {
+            try DataTable.read(path, dataset: "nope")
+        }
+        // DataTable.write to .h5 reads back by name.
+        try DataTable.write(matrix, columns: ["a", "b"], to: directory.file("out.h5"))
+        #expect(try DataTable.read(directory.file("out.h5")).selecting(["a", "b"]) == matrix)
+    }
+
+    @Test func truncatedHDF5IsReportedAsSuch() throws {
+        try Self.requireHDF5()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try HDF5Writer.write([.dataset(name: "a", shape: [5000], values: (0..<5000).map(Double.init), storage: .float64)],
+                             to: directory.file("full.h5"))
+        let bytes = try directory.read("full.h5")
+        try directory.write(Array(bytes.prefix(bytes.count - 20_000)), to: "cut.h5")
+        do {
+            let table = try DataTable.read(directory.file("cut.h5"))
+            Issue.record("a truncated HDF5 file was read: \(table.rows) rows")
+        } catch let DataTableError.corrupt(path, detail) {
+            #expect(path == directory.file("cut.h5") && detail.contains("truncated"), "\(detail)")
+        }
+        try directory.write(Array(repeating: 7, count: 4096), to: "junk.h5")
+        #expect(throws: DataTableError.corrupt(path: directory.file("junk.h5"), detail: "HDF5 could not open it: not an HDF5 file, or truncated or damaged")) {
+            try DataTable.read(directory.file("junk.h5"))
+        }
+    }
+
+    @Test func csvAndNpyReadByTheSameEntryPoint() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Array("a, b\n1.5,2\n\n-3,4e2\n".utf8), to: "t.csv")
+        let csv = try DataTable.read(directory.file("t.csv"))
+        #expect(csv.columnNames == ["a", "b"] && csv.values == [1.5, 2, -3, 400])
+        try DataTable.write([1, 2, 3, 4], columns: ["p", "q"], to: directory.file("t.npz"))
+        #expect(try DataTable.read(directory.file("t.npz")).selecting(["q", "p"]) == [2, 1, 4, 3])
+        #expect(throws: DataTableError.invalidSource(text: "\(directory.file("t.csv"))#x", reason: "only .npz and HDF5 files hold named datasets; remove '#x'")) {
+            try DataTable.read(directory.file("t.csv"), dataset: "x")
+        }
+        #expect(throws: DataTableError.unsupportedFormat(path: directory.file("t.root"))) { try DataTable.read(directory.file("t.root")) }
+    }
+}
