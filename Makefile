@@ -42,12 +42,11 @@ build: swift-present
 test: deps swift-present
 	swift test -c release -Xswiftc -enable-testing
 
-## demo: the Appendix-A toy end to end (generate, train, KL to the truth, throughput, samples), then a reduced
-## Figure-15 inference study with the trained model (20 pseudo-datasets per true point), into demo-output/.
+## demo: the Appendix-A toy end to end (generate, train, KL to the truth, the validation report, a reduced
+## Figure-15 inference study, samples) into demo-output/.
 demo: deps build
 	.build/release/gmm-gpu devices
 	.build/release/gmm-gpu demo --output demo-output
-	.build/release/gmm-gpu study toy-inference --model demo-output/model --pseudo-datasets 20 --scan-points 21 --output demo-output/study --quiet
 
 ## docs: regenerate docs/cli.md from every subcommand's --help (a test checks it is up to date).
 docs: build
