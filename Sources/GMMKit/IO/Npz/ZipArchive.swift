@@ -110,9 +110,9 @@ struct ZipArchive {
         case 8:
             do {
                 data = try bytes.withUnsafeBytes { all in
-                    try LibZ.inflate(UnsafeRawBufferPointer(rebasing: all[start..<(start + entry.compressedSize)]), format: .raw)
+                    try Zlib.inflate(UnsafeRawBufferPointer(rebasing: all[start..<(start + entry.compressedSize)]), format: .raw)
                 }[...]
-            } catch let failure as LibZ.Failure {
+            } catch let failure as Zlib.Failure {
                 throw corrupt("deflate data are damaged (\(failure.reason))")
             }
         default:
@@ -121,7 +121,7 @@ struct ZipArchive {
         guard data.count == entry.uncompressedSize else {
             throw corrupt("expected \(entry.uncompressedSize) bytes, got \(data.count)")
         }
-        let crc = try data.withUnsafeBytes { try LibZ.crc32($0) }
+        let crc = try data.withUnsafeBytes { try Zlib.crc32($0) }
         guard crc == entry.crc32 else { throw corrupt("CRC-32 mismatch (the archive is damaged)") }
         return data
     }
@@ -140,8 +140,8 @@ struct ZipWriter {
 
     /// Appends a member named `name` holding `data`, deflated when `compress` is true.
     mutating func add(name: String, data: [UInt8], compress: Bool) throws {
-        let stored = try compress ? data.withUnsafeBytes { try LibZ.deflate($0, format: .raw) } : data
-        let crc = try data.withUnsafeBytes { try LibZ.crc32($0) }
+        let stored = try compress ? data.withUnsafeBytes { try Zlib.deflate($0, format: .raw) } : data
+        let crc = try data.withUnsafeBytes { try Zlib.crc32($0) }
         guard stored.count < 0xFFFF_FFFF, data.count < 0xFFFF_FFFF, bytes.count < 0xFFFF_FFFF else {
             throw DataTableError.shape(path: name, expected: "an archive member under 4 GiB", got: "\(data.count) bytes")
         }
