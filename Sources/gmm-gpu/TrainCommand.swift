@@ -14,10 +14,10 @@ struct TrainCommand: ToolCommand {
     var config: String
 
     @Option(help: ArgumentHelp(
-        "Event file, repeatable: FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5).",
-        discussion: "Columns are matched by name (CSV header, .npz member, HDF5 dataset or compound field); a bare [N, D] array holds the observables in config order, then θ, then optionally the weight. #DATASET picks an HDF5 dataset or group or an .npz member; @cx=0.2,cy=-0.5 fixes θ for every event of the file. Events outside an observable's interval are rejected (the selection).",
+        "Event file, repeatable: FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5); default: the config's data section.",
+        discussion: "Columns are matched by name (CSV header, .npz member, HDF5 dataset or compound field); a bare [N, D] array holds the observables in config order, then θ, then optionally the weight. #DATASET picks an HDF5 dataset or group or an .npz member; @cx=0.2,cy=-0.5 fixes θ for every event of the file. Events outside an observable's interval are rejected (the selection). Files given here replace the config's data section.",
         valueName: "source"))
-    var data: [String]
+    var data: [String] = []
 
     @Option(help: "θ per event, [N, p] (.npy/.csv), for a single --data file without θ columns.")
     var theta: String?
@@ -55,7 +55,12 @@ struct TrainCommand: ToolCommand {
             guard maxEpochs >= 1 else { throw ValidationError("--max-epochs must be at least 1, got \(maxEpochs)") }
             modelConfig.training.maxEpochs = maxEpochs
         }
-        let input = EventInput(sources: try data.map(EventSource.init(parsing:)), thetaFile: theta, weightsFile: weights,
+        let folder = config.contains("/") ? String(config[..<(config.lastIndex(of: "/") ?? config.endIndex)]) : ""
+        let sources = data.isEmpty ? modelConfig.data.map { $0.source(relativeTo: folder) } : try data.map(EventSource.init(parsing:))
+        guard !sources.isEmpty else {
+            throw ValidationError("no event files: give --data FILE (repeatable) or list them in the config's data section")
+        }
+        let input = EventInput(sources: sources, thetaFile: theta, weightsFile: weights,
                                weightColumn: weightColumn, applySelection: true)
         let loaded = try input.read(for: modelConfig)
         let events = loaded.events

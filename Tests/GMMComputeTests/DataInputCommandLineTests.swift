@@ -67,6 +67,23 @@ import Glibc
         #expect(try DataTable.read("\(dir)/logp.npz", dataset: "log_prob").rows == 120)
     }
 
+    /// The config's `data` section names the files (relative to the config) and their θ;
+    /// `--data` is then not needed, and a θ name that is not a parameter is a config error.
+    @Test func trainReadsTheConfigsDataSection() throws {
+        let (tool, dir) = try Self.setUp()
+        let section = "data:\n  - {file: a.npz, theta: {c: 0}}\n  - {file: b.h5, theta: {c: 1}}\n  - {file: c.csv}\n"
+        try writeFileAtomically(Array((Self.config + section).utf8), to: "\(dir)/with-data.yaml")
+        let (outcome, output) = try ChildProcess.run(tool, ["train", "--config", "\(dir)/with-data.yaml", "--output", "\(dir)/model"], timeLimit: 300)
+        #expect(outcome == .exited(0), "\(output)")
+        #expect(output.contains("\(dir)/a.npz: 195/200 events pass") && output.contains("total: 471/480 events pass"), "\(output)")
+        try writeFileAtomically(Array((Self.config + "data:\n  - {file: a.npz, theta: {k: 0}}\n").utf8), to: "\(dir)/bad-data.yaml")
+        let (badOutcome, badOutput) = try ChildProcess.run(tool, ["train", "--config", "\(dir)/bad-data.yaml", "--output", "\(dir)/m"], timeLimit: 120)
+        #expect(badOutcome == .exited(2) && badOutput.contains("data[0].theta.k"), "\(badOutput)")
+        let (noneOutcome, noneOutput) = try ChildProcess.run(tool, ["train", "--config", "\(dir)/config.yaml", "--output", "\(dir)/m"], timeLimit: 120)
+        #expect(noneOutcome == .exited(2) && noneOutput.contains("no event files"), "\(noneOutput)")
+        #expect(!CommandLineTests.exists("\(dir)/m"))
+    }
+
     @Test func badDataExitsWithCodeTwoAndWritesNothing() throws {
         let (tool, dir) = try Self.setUp()
         func write(_ name: String, _ text: String) throws { try writeFileAtomically(Array(text.utf8), to: "\(dir)/\(name)") }

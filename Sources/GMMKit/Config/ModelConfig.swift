@@ -9,11 +9,12 @@
 ///     latent: {alpha: 4, beta: 3, gamma: 1, interval: [-5, 5]}   # optional
 ///     network: {n_gaussians: 20, ...}                    # optional, Table 5 defaults
 ///     training: {batch_size: 500, ...}                   # optional
+///     data: [{file: sm.h5, theta: {cx: 0, cy: 0}}, ...]  # optional: training files
 ///
 /// Decoding rejects unknown keys, wrong types and impossible values with a ``ConfigError`` that
 /// names the key's path.
 public struct ModelConfig: Sendable, Equatable, Codable {
-    static let keys = ["observables", "parameters", "latent", "network", "training"]
+    static let keys = ["observables", "parameters", "latent", "network", "training", "data"]
 
     /// The observables in autoregressive order, shape `[d]`.
     public var observables: [ObservableConfig]
@@ -25,17 +26,21 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var network: NetworkConfig
     /// Training constants.
     public var training: TrainingConfig
+    /// The training event files, each with the θ it was generated at (empty: files are given
+    /// on the command line).
+    public var data: [DataFileConfig]
 
     /// Creates a model description without validation (call ``validate()``).
     public init(
         observables: [ObservableConfig], parameters: ParameterConfig = .init(), latent: LatentConfig = .init(),
-        network: NetworkConfig = .init(), training: TrainingConfig = .init()
+        network: NetworkConfig = .init(), training: TrainingConfig = .init(), data: [DataFileConfig] = []
     ) {
         self.observables = observables
         self.parameters = parameters
         self.latent = latent
         self.network = network
         self.training = training
+        self.data = data
     }
 
     /// Checks every section and the rules that span sections.
@@ -60,6 +65,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         try latent.validate(at: "latent")
         try network.validate(at: "network")
         try training.validate(at: "training")
+        for (i, entry) in data.enumerated() { try entry.validate(at: "data[\(i)]", parameterNames: parameters.names) }
         let firstWidth = network.a1 + network.a2 * parameters.count
         guard firstWidth >= 1 else {
             throw .invalidValue(
@@ -93,9 +99,10 @@ public struct ModelConfig: Sendable, Equatable, Codable {
             parameters: try reader.optional("parameters", ParameterConfig.self, expected: "an object") ?? .init(),
             latent: try reader.optional("latent", LatentConfig.self, expected: "an object") ?? .init(),
             network: try reader.optional("network", NetworkConfig.self, expected: "an object") ?? .init(),
-            training: try reader.optional("training", TrainingConfig.self, expected: "an object") ?? .init())
+            training: try reader.optional("training", TrainingConfig.self, expected: "an object") ?? .init(),
+            data: try reader.optional("data", [DataFileConfig].self, expected: "an array of {file, dataset, theta} objects") ?? [])
         try validate()
     }
 
-    private enum CodingKeys: String, CodingKey { case observables, parameters, latent, network, training }
+    private enum CodingKeys: String, CodingKey { case observables, parameters, latent, network, training, data }
 }
