@@ -18,7 +18,7 @@ struct DemoCommand: ToolCommand {
     @Option(help: "Training time limit in seconds (default: 300; none with --full).")
     var timeLimit: Double?
 
-    @Option(help: "Pseudo-datasets of 400 events per true point in the inference study (default: 20; 500 with --full).")
+    @Option(help: "Pseudo-datasets of 400 events per true point in the inference study (default: 50; 500 with --full).")
     var pseudoDatasets: Int?
 
     @OptionGroup var deviceOption: DeviceOption
@@ -32,7 +32,7 @@ struct DemoCommand: ToolCommand {
         let eventsPerPoint = full ? 50_000 : 5_000
         let limit = timeLimit ?? (full ? nil : 300)
         var studySettings = ToyInferenceStudy.Settings()
-        studySettings.pseudoDatasets = pseudoDatasets ?? (full ? 500 : 20)
+        studySettings.pseudoDatasets = pseudoDatasets ?? (full ? 500 : 50)
         studySettings.scanPoints = full ? 41 : 21
         try studySettings.validate()
         try makeDirectoryPath(output)

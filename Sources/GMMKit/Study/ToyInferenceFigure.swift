@@ -8,9 +8,11 @@ public enum ToyInferenceFigure {
     public static func make(_ result: ToyInferenceStudyResult, trainingPoints: [ToyModel.Parameter], title: String) throws -> Figure {
         var figure = Figure(columns: 3, cellWidth: 330, cellHeight: 300, title: title, identifier: "figure15")
         let dashes: [[Double]] = [[], [6, 4], [2, 3]]
-        for point in result.points {
+        for (index, point) in result.points.enumerated() {
             let (cx, cy) = (point.trueTheta[0], point.trueTheta[1])
-            var panel = Panel(title: "c_true = (\(cx), \(cy))", xAxis: Axis(label: "cx"), yAxis: Axis(label: "cy"), legend: .upperRight)
+            // One legend, in the first panel: in every panel it would hide the regions.
+            var panel = Panel(title: "c_true = (\(cx), \(cy))", xAxis: Axis(label: "cx"), yAxis: Axis(label: "cy"),
+                              legend: index == 0 ? .upperRight : .none)
             var xs = [cx], ys = [cy]
             if let scan = point.scans.first {
                 for (l, level) in result.settings.confidenceLevels.enumerated() {
