@@ -18,8 +18,9 @@ public struct ToyInferenceStudy: Sendable {
         public var scannedDatasets = 1
         /// Grid points per axis of each 2-D scan.
         public var scanPoints = 41
-        /// The scan's half-width in Hesse errors (the larger of truth's and model's) around
-        /// the true density's MLE.
+        /// The scan's margin in Hesse errors (the larger of truth's and model's) beyond the
+        /// true density's and the model's MLEs: the window spans both, so an offset model region
+        /// is not cut at the edge.
         public var scanHalfWidth = 3.5
         /// The confidence levels of the regions.
         public var confidenceLevels = [0.68, 0.95]
@@ -135,9 +136,11 @@ public struct ToyInferenceStudy: Sendable {
         let modelFit = try fit.fit(modelNLL, start: truthFit.values)
         let axes = (0..<2).map { i -> [Double] in
             let width = settings.scanHalfWidth * max(truthFit.errors[i], modelFit.errors[i], 1e-3)
-            let lo = max(-settings.bound, truthFit.values[i] - width), hi = min(settings.bound, truthFit.values[i] + width)
+            let lo = max(-settings.bound, min(truthFit.values[i], modelFit.values[i]) - width)
+            let hi = min(settings.bound, max(truthFit.values[i], modelFit.values[i]) + width)
             let n = settings.scanPoints
-            return (0..<n).map { lo + (hi - lo) * Double($0) / Double(n - 1) }
+            // The last point is hi exactly: lo + (hi − lo)·1 can round past a bound.
+            return (0..<n).map { $0 == n - 1 ? hi : lo + (hi - lo) * Double($0) / Double(n - 1) }
         }
         let truthScan = try fit.scan(truthNLL, x: "cx", xValues: axes[0], y: "cy", yValues: axes[1], result: truthFit)
         let modelScan = try fit.scan(modelNLL, x: "cx", xValues: axes[0], y: "cy", yValues: axes[1], result: modelFit)
