@@ -37,8 +37,10 @@ extension ThetaScan {
             let group = groups[k]
             progress?("θ scan: point \(n + 1)/\(chosen.count) \(ReportFormat.theta(group.theta))")
             let logTheta = k == referenceIndex ? logReference : try model.logProb(samples, theta: group.theta, device: device)
-            let weights = zip(logTheta, logReference).map { a, b in a.isFinite && b.isFinite ? exp(a - b) : 0 }
-            let meanWeight = weights.reduce(0, +) / Double(max(1, count))
+            let importance = try ImportanceWeights(logTarget: logTheta, logProposal: logReference,
+                                                   proposalTheta: reference.theta, targetTheta: group.theta)
+            let weights = importance.weights
+            let meanWeight = importance.meanWeight
             let dataHere = dataHistograms(group)
             var point = Point(theta: group.theta, dataRatio: [], dataErrors: [], modelRatio: [], modelErrors: [])
             for i in 0..<d {
