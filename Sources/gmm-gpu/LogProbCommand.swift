@@ -32,8 +32,7 @@ struct LogProbCommand: ToolCommand {
 
     func execute() throws {
         let trained = try DensityModel.load(from: model)
-        if theta != nil && thetaFile != nil { throw ValidationError("give either --theta or --theta-file, not both") }
-        let source = try eventSource(data, theta: theta, parameters: trained.config.parameters.names)
+        let source = try eventSource(data, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names)
         // Every event is evaluated: no selection (values outside an interval get the model's answer for them).
         let events = try EventInput(sources: [source], thetaFile: thetaFile, applySelection: false).read(for: trained.config).events
         let device = try deviceOption.open()

@@ -52,8 +52,7 @@ struct ReportCommand: ToolCommand {
         let report = Reporter(quiet: quiet)
         let start = monotonicSeconds()
         let trained = try DensityModel.load(from: model)
-        if theta != nil && thetaFile != nil { throw ValidationError("give either --theta or --theta-file, not both") }
-        let source = try eventSource(data, theta: theta, parameters: trained.config.parameters.names)
+        let source = try eventSource(data, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names)
         let events = try EventInput(sources: [source], thetaFile: thetaFile, weightsFile: weights, weightColumn: weightColumn,
                                     applySelection: true).read(for: trained.config).events
         var options = ValidationReportOptions()

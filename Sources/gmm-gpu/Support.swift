@@ -106,8 +106,10 @@ func selectionLines(_ report: SelectionReport) -> [String] {
 }
 
 /// The `--data` source of a command that also takes `--theta a,b` (one θ for every event):
-/// those values, in `parameters` order, are fixed for the file.
-func eventSource(_ data: String, theta: String?, parameters: [String]) throws -> EventSource {
+/// those values, in `parameters` order, are fixed for the file. `--theta` and `--theta-file`
+/// exclude each other.
+func eventSource(_ data: String, theta: String?, thetaFile: String?, parameters: [String]) throws -> EventSource {
+    if theta != nil && thetaFile != nil { throw ValidationError("give either --theta or --theta-file, not both") }
     var source = try EventSource(parsing: data)
     guard let theta else { return source }
     let values = try parseNumberList(theta, option: "--theta")
