@@ -95,14 +95,15 @@ extension DensityModel {
     /// The weights as named tensors of exact shapes.
     func weightsFile() throws -> SafetensorsFile {
         var tensors: [String: SafetensorsTensor] = [:]
-        for (name, layer, network) in namedLayers() {
-            let (rows, cols) = (layer.inWidths[network], layer.outWidths[network])
+        for (name, layer, network, columns) in namedLayers() {
+            let (rows, cols, first) = (layer.inWidths[network], columns.count, columns.lowerBound)
             if rows == 0 || cols == 0 { continue }
             var weights = [Float](repeating: 0, count: rows * cols)
             for r in 0..<rows {
-                for c in 0..<cols { weights[r * cols + c] = parameters[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + c] }
+                for c in 0..<cols { weights[r * cols + c] = parameters[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + first + c] }
             }
-            let bias = Array(parameters[(layer.biasOffset + network * layer.outMax)..<(layer.biasOffset + network * layer.outMax + cols)])
+            let biasStart = layer.biasOffset + network * layer.outMax + first
+            let bias = Array(parameters[biasStart..<(biasStart + cols)])
             tensors["\(name).weight"] = try SafetensorsTensor(shape: [rows, cols], floats: weights)
             tensors["\(name).bias"] = try SafetensorsTensor(shape: [cols], floats: bias)
         }
@@ -113,8 +114,8 @@ extension DensityModel {
     func parameters(from file: SafetensorsFile, path: String) throws -> [Float] {
         var values = ModelLayout(config: config).initialPadding()
         var used = Set<String>()
-        for (name, layer, network) in namedLayers() {
-            let (rows, cols) = (layer.inWidths[network], layer.outWidths[network])
+        for (name, layer, network, columns) in namedLayers() {
+            let (rows, cols, first) = (layer.inWidths[network], columns.count, columns.lowerBound)
             if rows == 0 || cols == 0 { continue }
             for (suffix, shape) in [("weight", [rows, cols]), ("bias", [cols])] {
                 let key = "\(name).\(suffix)"
@@ -126,10 +127,10 @@ extension DensityModel {
                 }
                 if suffix == "weight" {
                     for r in 0..<rows {
-                        for c in 0..<cols { values[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + c] = floats[r * cols + c] }
+                        for c in 0..<cols { values[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + first + c] = floats[r * cols + c] }
                     }
                 } else {
-                    for c in 0..<cols { values[layer.biasOffset + network * layer.outMax + c] = floats[c] }
+                    for c in 0..<cols { values[layer.biasOffset + network * layer.outMax + first + c] = floats[c] }
                 }
                 used.insert(key)
             }
@@ -140,15 +141,18 @@ extension DensityModel {
         return values
     }
 
-    /// Every (tensor name prefix, layer, network index) of the model.
-    func namedLayers() -> [(String, DenseLayer, Int)] {
+    /// Every (tensor name prefix, layer, network index, output columns) of the model: one entry
+    /// per file block of each layer (a fused layer holds several).
+    func namedLayers() -> [(String, DenseLayer, Int, Range<Int>)] {
         let layout = ModelLayout(config: config)
-        var result: [(String, DenseLayer, Int)] = []
+        var result: [(String, DenseLayer, Int, Range<Int>)] = []
         for (stack, indices) in [(layout.continuous, layout.continuousIndices), (layout.categorical, layout.integerIndices)] {
             guard let stack else { continue }
             for layer in stack.layers {
                 for (network, observable) in indices.enumerated() {
-                    result.append(("\(config.observables[observable].name).\(layer.name)", layer, network))
+                    for block in layer.blocks(network: network) {
+                        result.append(("\(config.observables[observable].name).\(block.name)", layer, network, block.columns))
+                    }
                 }
             }
         }

@@ -14,8 +14,12 @@ enum LayerInput: Equatable {
 /// One dense layer of a stack of networks: weights [networks, inMax, outMax] and biases
 /// [networks, 1, outMax] in the flat parameter buffer, with each network's active block.
 struct DenseLayer {
-    /// The layer's name in model files, e.g. `theta`, `trunk1`, `head_mu_2`.
+    /// The layer's name, e.g. `theta`, `trunk1`, `head_mu2`, `heads1`.
     var name: String
+    /// The names in model files of the layer's equal column blocks: `[name]`, or one name per
+    /// head where the first layers of several heads run as one fused product (`heads1` is
+    /// stored as `head_f1`, `head_mu1` and `head_sigma1`).
+    var blockNames: [String]
     /// Padded input and output widths.
     var inMax: Int
     var outMax: Int
@@ -35,6 +39,12 @@ struct DenseLayer {
     /// Whether rows of the weights beyond a network's active input must be kept at zero by a
     /// gradient mask (the autoregressive u-branch, whose padded inputs hold later observables).
     var masked: Bool
+
+    /// Each file block of network `network`: its name and its columns of the output.
+    func blocks(network: Int) -> [(name: String, columns: Range<Int>)] {
+        let width = outWidths[network] / blockNames.count
+        return blockNames.enumerated().map { ($1, ($0 * width)..<(($0 + 1) * width)) }
+    }
 
     /// Parameters the layer occupies in the flat buffer (padding included).
     var parameterCount: Int { inWidths.count * (inMax * outMax + outMax) }

@@ -28,6 +28,18 @@ struct NetworkStackSpec {
     var networkCount: Int { precedingCounts.count }
 }
 
+/// A channel layer of a ``NetworkStack`` before it is laid out.
+private struct PendingLayer {
+    var name: String
+    var blockNames: [String]
+    var input: Int
+    var inputColumn: Int
+    var inWidths: [Int]
+    var widths: [Int]
+    var last: Bool
+    var channel: Int
+}
+
 /// A stack of networks evaluated together on a ``Device``: all layers batched over the
 /// networks (variable-size batched products on the padded layout), with activations kept for
 /// the backward pass.
@@ -47,9 +59,9 @@ final class NetworkStack {
         let s = spec.networkCount
         var offset = parameterOffset
         func add(_ name: String, inWidths: [Int], outWidths: [Int], activation: Activation, input: LayerInput,
-                 inputColumn: Int, slot: Int, column: Int, masked: Bool = false) {
+                 inputColumn: Int, slot: Int, column: Int, masked: Bool = false, blockNames: [String]? = nil) {
             let layer = DenseLayer(
-                name: name, inMax: max(1, inWidths.max() ?? 1), outMax: max(1, outWidths.max() ?? 1),
+                name: name, blockNames: blockNames ?? [name], inMax: max(1, inWidths.max() ?? 1), outMax: max(1, outWidths.max() ?? 1),
                 inWidths: inWidths, outWidths: outWidths, activation: activation, input: input, inputColumn: inputColumn,
                 outputSlot: slot, outputColumn: column, weightOffset: offset,
                 biasOffset: offset + s * max(1, inWidths.max() ?? 1) * max(1, outWidths.max() ?? 1), masked: masked)
@@ -77,18 +89,31 @@ final class NetworkStack {
             previousWidths = widths
         }
         let outMax = spec.channels.map { $0.last?.max() ?? 1 }.max() ?? 1
-        var channelLayers: [(name: String, input: Int, inWidths: [Int], widths: [Int], last: Bool, channel: Int)] = []
+        // The heads: when every channel has a hidden layer of one common width, their first
+        // layers read the same trunk output and run as one fused product (`heads1`), whose
+        // column blocks are the channels' (one product instead of one per head).
+        let firstWidths = Set(spec.channels.flatMap { $0.count > 1 ? $0[0] : [-1] })
+        let fused = spec.channels.count > 1 && firstWidths.count == 1 && (firstWidths.first ?? -1) > 0
+        var channelLayers: [PendingLayer] = []
+        var inputs = Array(repeating: (slot: previous, column: 0, widths: previousWidths), count: spec.channels.count)
+        if fused {
+            let width = firstWidths.first ?? 1
+            slotWidths.append(width * spec.channels.count)
+            channelLayers.append(PendingLayer(
+                name: "heads1", blockNames: spec.channelNames.map { "\($0)1" }, input: previous, inputColumn: 0,
+                inWidths: previousWidths, widths: Array(repeating: width * spec.channels.count, count: s), last: false, channel: 0))
+            for c in spec.channels.indices { inputs[c] = (slotWidths.count - 1, c * width, Array(repeating: width, count: s)) }
+        }
         for (c, channel) in spec.channels.enumerated() {
-            var input = previous
-            var inWidths = previousWidths
-            for (l, widths) in channel.enumerated() {
+            var (input, column, inWidths) = inputs[c]
+            for (l, widths) in channel.enumerated() where !(fused && l == 0) {
                 let last = l == channel.count - 1
+                let name = "\(spec.channelNames[c])\(l + 1)"
+                channelLayers.append(PendingLayer(name: name, blockNames: [name], input: input, inputColumn: column, inWidths: inWidths,
+                                                  widths: widths, last: last, channel: c))
                 if !last {
                     slotWidths.append(widths.max() ?? 1)
-                    channelLayers.append(("\(spec.channelNames[c])\(l + 1)", input, inWidths, widths, false, c))
-                    input = slotWidths.count - 1
-                } else {
-                    channelLayers.append(("\(spec.channelNames[c])\(l + 1)", input, inWidths, widths, true, c))
+                    (input, column) = (slotWidths.count - 1, 0)
                 }
                 inWidths = widths
             }
@@ -96,14 +121,24 @@ final class NetworkStack {
         slotWidths.append(outMax * spec.channels.count)
         let output = slotWidths.count - 1
         var hiddenSlot = previous + 1
+        let headStart = layers.count
         for layer in channelLayers {
             if layer.last {
                 add(layer.name, inWidths: layer.inWidths, outWidths: layer.widths, activation: .identity, input: .slot(layer.input),
-                    inputColumn: 0, slot: output, column: layer.channel * outMax)
+                    inputColumn: layer.inputColumn, slot: output, column: layer.channel * outMax)
             } else {
                 add(layer.name, inWidths: layer.inWidths, outWidths: layer.widths, activation: leaky, input: .slot(layer.input),
-                    inputColumn: 0, slot: hiddenSlot, column: 0)
+                    inputColumn: layer.inputColumn, slot: hiddenSlot, column: 0, blockNames: layer.blockNames)
                 hiddenSlot += 1
+            }
+        }
+        // Initialisation visits the file blocks channel by channel, in the order of the
+        // unfused layout, so a seed gives the same parameters whether or not heads are fused.
+        initializationOrder = layers.indices.prefix(headStart).map { ($0, 0) }
+        for c in spec.channels.indices {
+            if fused { initializationOrder.append((headStart, c)) }
+            for index in (fused ? headStart + 1 : headStart)..<layers.count where channelLayers[index - headStart].channel == c {
+                initializationOrder.append((index, 0))
             }
         }
         parameterEnd = offset
@@ -112,17 +147,22 @@ final class NetworkStack {
     /// One past the last parameter of the stack in the flat buffer.
     private(set) var parameterEnd: Int = 0
 
+    /// The (layer, file block) pairs in the order the initialisation draws their weights.
+    private(set) var initializationOrder: [(layer: Int, block: Int)] = []
+
     /// Useful forward FLOPs per event (active blocks only).
     var forwardFlopsPerEvent: Double { layers.reduce(0) { $0 + $1.forwardFlops(rows: 1) } }
 
     /// The initial parameters of the stack's layers (the paper's initialisation): weights
     /// uniform in ±10/(3√N_in) on each network's active block, zero elsewhere; zero biases.
     func initialParameters(into values: inout [Float], rng: inout SeededGenerator) {
-        for layer in layers {
+        for (index, block) in initializationOrder {
+            let layer = layers[index]
             for i in 0..<spec.networkCount where layer.inWidths[i] > 0 {
                 let limit = 10 / (3 * Float(layer.inWidths[i]).squareRoot())
+                let columns = layer.blocks(network: i)[block].columns
                 for r in 0..<layer.inWidths[i] {
-                    for c in 0..<layer.outWidths[i] {
+                    for c in columns {
                         values[layer.weightOffset + (i * layer.inMax + r) * layer.outMax + c] = limit * (2 * rng.nextOpenUnitFloat() - 1)
                     }
                 }

@@ -93,7 +93,9 @@ extension NetworkStack {
     /// workspace has one, ∂/∂θ per network.
     func backward(parameters: DeviceBuffer, gradients: DeviceBuffer, masks: [Int: DeviceBuffer], theta: MatrixView,
                   observables: MatrixView, rows: Int, workspace: StackWorkspace, device: Device, weightGradients: Bool = true) throws {
-        var written = Set([outputSlot])
+        // Input gradients written so far, by slot and first column: the first product into a
+        // block overwrites it, later ones (layers sharing an input block) accumulate.
+        var written = Set<[Int]>()
         for layer in layers.reversed() {
             let dy = outputView(layer, slots: workspace.gradients, rows: rows, capacity: workspace.capacity)
             let y = outputView(layer, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
@@ -113,8 +115,8 @@ extension NetworkStack {
                 let dx = slotView(workspace.gradients[k], slot: k, rows: rows, capacity: workspace.capacity)
                     .columns(layer.inputColumn..<(layer.inputColumn + layer.inMax))
                 try device.gemm(transposeA: false, transposeB: true, alpha: 1, a: dy, b: layer.weights(parameters),
-                                beta: written.contains(k) ? 1 : 0, c: dx, sizes: layer.inputGradientSizes(rows: rows))
-                written.insert(k)
+                                beta: written.contains([k, layer.inputColumn]) ? 1 : 0, c: dx, sizes: layer.inputGradientSizes(rows: rows))
+                written.insert([k, layer.inputColumn])
             case .parameters:
                 if let buffer = workspace.parameterGradient {
                     let dTheta = MatrixView(buffer, rows: rows, cols: layer.inMax, batch: spec.networkCount,
