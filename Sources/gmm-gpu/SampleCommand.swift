@@ -33,8 +33,12 @@ struct SampleCommand: ToolCommand {
         let thetaValues = try parseNumberList(theta, option: "--theta")
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
+        // Progress in tenths, for runs of more than one pass.
+        var reported = 0
         let samples = try trained.sample(count: n, theta: thetaValues, seed: seed, device: device) { done in
-            if n > DensityModel.evaluationChunk { report.line("sampled \(done)/\(n)") }
+            guard n > DensityModel.evaluationChunk(on: device), done * 10 / n > reported else { return }
+            reported = done * 10 / n
+            report.line("sampled \(done)/\(n)")
         }
         try DataTable.write(samples, columns: trained.config.observables.map(\.name), to: output)
         report.line("wrote \(n) events to \(output)")

@@ -13,6 +13,10 @@ public final class CPUDevice: Device {
         _ = OpenBLAS.status
     }
 
+    /// 8192 events: at the Table-5 widths one activation slot is then about 6 MB, so passes
+    /// stay close to the caches (measured: logprob of 200k events 8% faster than at 65,536).
+    public var preferredEvaluationRows: Int { 8192 }
+
     public var summary: String {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         if let core = OpenBLAS.coreName {

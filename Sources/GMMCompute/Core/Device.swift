@@ -17,6 +17,9 @@ public protocol Device: AnyObject {
     var name: String { get }
     /// A human-readable description (hardware, driver, BLAS kernels in use).
     var summary: String { get }
+    /// Events per evaluation pass that run fastest here: small enough for the activations to
+    /// stay in the caches of a CPU, large enough to fill a GPU.
+    var preferredEvaluationRows: Int { get }
 
     // MARK: Memory
 

@@ -82,6 +82,9 @@ public final class OpenCLDevice: Device {
         case builtin
     }
 
+    /// 65,536 events: enough work per kernel launch to fill a GPU.
+    public var preferredEvaluationRows: Int { 65_536 }
+
     public var summary: String {
         let gib = Double(descriptor.globalMemory) / 1_073_741_824
         let gemm = usesCLBlast ? "CLBlast" : "built-in gemm kernel"

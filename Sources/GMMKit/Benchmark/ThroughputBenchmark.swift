@@ -88,6 +88,15 @@ public struct ThroughputBenchmark {
         }
         let forward = try time { try evaluator.evaluate(deviceBatch) }
         let both = try time { try evaluator.evaluate(deviceBatch, gradients: gradients, lossScale: -1 / Float(n)) }
+        // A training step as a PyTorch loop times one: forward, likelihood, backward, Adam.
+        let moments = try (0..<2).map { _ in try device.makeBuffer(count: model.parameters.count) }
+        var step = 0
+        let trainingStep = try time {
+            step += 1
+            try evaluator.evaluate(deviceBatch, gradients: gradients, lossScale: -1 / Float(n))
+            try device.adamUpdate(parameters: evaluator.parameters, gradients: gradients, firstMoment: moments[0], secondMoment: moments[1],
+                                  hyperparameters: AdamHyperparameters(learningRate: 1e-6, step: step))
+        }
         let sc = evaluator.layout.continuousIndices.count
         let g = model.config.network.nGaussians
         let likelihood = try time {
@@ -104,6 +113,7 @@ public struct ThroughputBenchmark {
             measurement("networks forward only, batch \(n)", seconds: networksOnly, flopsPerEvent: forwardFlops),
             measurement("network forward + likelihood, batch \(n)", seconds: forward, flopsPerEvent: forwardFlops),
             measurement("network forward + backward, batch \(n)", seconds: both, flopsPerEvent: forwardFlops + backwardFlops),
+            measurement("training step (+ Adam), batch \(n)", seconds: trainingStep, flopsPerEvent: forwardFlops + backwardFlops),
             Measurement(name: "mixture log-lik + gradient (\(sc)×\(g)), batch \(n)", eventsPerSecond: Double(n) / likelihood, gflops: 0, fractionOfPeak: 0),
         ]
     }
@@ -133,6 +143,10 @@ public struct ThroughputBenchmark {
         let t0 = monotonicSeconds()
         _ = try model.logProb(x, theta: theta, device: device)
         let logProbSeconds = monotonicSeconds() - t0
+        let latent = try model.toLatent(x)
+        let tl = monotonicSeconds()
+        _ = try model.logProbLatent(latent, theta: theta, device: device)
+        let latentSeconds = monotonicSeconds() - tl
         let t1 = monotonicSeconds()
         _ = try model.sample(count: evaluationEvents, theta: [0.3, -0.2], seed: 1, device: device)
         let sampleSeconds = monotonicSeconds() - t1
@@ -142,6 +156,9 @@ public struct ThroughputBenchmark {
             Measurement(name: "logProb (data space, \(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / logProbSeconds,
                         gflops: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9,
                         fractionOfPeak: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9 / peak),
+            Measurement(name: "logProbLatent (\(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / latentSeconds,
+                        gflops: forwardFlops * Double(evaluationEvents) / latentSeconds / 1e9,
+                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / latentSeconds / 1e9 / peak),
             Measurement(name: "sampling (\(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / sampleSeconds,
                         gflops: forwardFlops * Double(evaluationEvents) / sampleSeconds / 1e9,
                         fractionOfPeak: forwardFlops * Double(evaluationEvents) / sampleSeconds / 1e9 / peak),

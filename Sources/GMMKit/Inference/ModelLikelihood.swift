@@ -110,7 +110,7 @@ public final class ModelLikelihood: NegativeLogLikelihood {
     /// The device workspace for `blocks` θ values at once (grown when a call needs more).
     private func evaluation(blocks: Int, gradient: Bool) throws -> ReplicatedEvaluation {
         let existing = gradient ? gradientEvaluation : valueEvaluation
-        let wanted = min(blocks, max(1, DensityModel.evaluationChunk / max(1, eventCount)))
+        let wanted = min(blocks, max(1, DensityModel.evaluationChunk(on: device) / max(1, eventCount)))
         if let existing, existing.blocksPerChunk == 0 || existing.blocksPerChunk >= wanted { return existing }
         let made = try ReplicatedEvaluation(model: model, encoded: encoded, device: device, blocks: blocks, withGradient: gradient)
         if gradient { gradientEvaluation = made } else { valueEvaluation = made }

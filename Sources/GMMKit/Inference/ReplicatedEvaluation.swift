@@ -29,7 +29,7 @@ final class ReplicatedEvaluation {
         self.withGradient = withGradient
         layout = ModelLayout(config: model.config)
         let n = encoded.count
-        let chunk = DensityModel.evaluationChunk
+        let chunk = DensityModel.evaluationChunk(on: device)
         blocksPerChunk = n <= chunk ? max(1, min(blocks, chunk / n)) : 0
         let capacity = n <= chunk ? blocksPerChunk * n : chunk
         evaluator = try ModelEvaluator(model: model, device: device, capacity: capacity, training: false, parameterGradients: withGradient)

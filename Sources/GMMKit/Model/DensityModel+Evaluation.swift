@@ -1,9 +1,9 @@
 import GMMCompute
 
 extension DensityModel {
-    /// Events evaluated per device pass: bounds device memory (at the Table-5 sizes about
-    /// 100 MB per 65k events) whatever the number of events.
-    public static let evaluationChunk = 65_536
+    /// Events evaluated per pass on `device` (its ``Device/preferredEvaluationRows``): bounds
+    /// memory (at the Table-5 sizes about 100 MB per 65k events) whatever the number of events.
+    public static func evaluationChunk(on device: Device) -> Int { max(1, device.preferredEvaluationRows) }
 
     /// Encodes latent values u [n, d] (integer observables as values), θ [n, p] and weights for
     /// the networks: scaled inputs, θ, and per-network targets [s, n].
@@ -171,7 +171,7 @@ extension DensityModel {
                                 _ collect: (ModelEvaluator, Range<Int>) throws -> Void) throws {
         try checkTheta(theta, count: n)
         if n == 0 { return }
-        let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(n, Self.evaluationChunk), training: false)
+        let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(n, Self.evaluationChunk(on: device)), training: false)
         let buffers = try ChunkBuffers(evaluator: evaluator)
         var start = 0
         while start < n {

@@ -36,7 +36,7 @@ extension DensityModel {
         if count == 0 { return [] }
         let d = observableCount
         let layout = ModelLayout(config: config)
-        let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(count, Self.evaluationChunk), training: false)
+        let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(count, Self.evaluationChunk(on: device)), training: false)
         let capacity = evaluator.capacity
         let thetaBuffer = try device.makeBuffer(count: capacity * layout.thetaWidth)
         let scaledTheta = (0..<layout.thetaWidth).map { j in j < parameterCount ? Float(parameterScaling[j](theta[j])) : 0 }

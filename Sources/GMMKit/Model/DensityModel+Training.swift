@@ -57,7 +57,7 @@ extension DensityModel {
         let validationLatent = try model.toLatent(validation.x)
         let batchSize = min(training.batchSize, train.count)
         let evaluator = try ModelEvaluator(model: model, device: device, capacity: max(batchSize, 1), training: true)
-        let validationEvaluator = try ModelEvaluator(model: model, device: device, capacity: min(validation.count, Self.evaluationChunk), training: false)
+        let validationEvaluator = try ModelEvaluator(model: model, device: device, capacity: min(validation.count, Self.evaluationChunk(on: device)), training: false)
         let gradients = try device.makeBuffer(count: model.parameters.count)
         let firstMoment = try device.makeBuffer(count: model.parameters.count)
         let secondMoment = try device.makeBuffer(count: model.parameters.count)

@@ -42,7 +42,7 @@ import Testing
         let nll = try ModelLikelihood(model: model, data: x, device: cpu)
         var rng = TestRandom(seed: 10)
         let thetas = (0..<400).map { _ in [3 * rng.uniform() - 1.5, 3 * rng.uniform() - 1.5] }
-        #expect(thetas.count * 200 > DensityModel.evaluationChunk)
+        #expect(thetas.count * 200 > DensityModel.evaluationChunk(on: cpu))
         let batched = try nll.values(thetas)
         for k in stride(from: 0, to: thetas.count, by: 37) {
             #expect(abs(batched[k] - (try nll.value(thetas[k]))) < 1e-5 * abs(batched[k]))
