@@ -187,6 +187,23 @@ import Glibc
         #expect(differing <= 6, "\(differing) of \(s1.count) sampled values differ")
     }
 
+    @Test("one θ for every event (θ-only work done once per pass) gives the per-event-θ log-densities", arguments: ["cpu", "opencl:cpu"])
+    func sharedTheta(deviceName: String) throws {
+        let device = try Devices.open(deviceName)
+        let (model, events) = try Self.threeObservableModel(device: cpu)
+        let x = Array(events.x.prefix(3 * 700))
+        let (toy, toyEvents) = try NetworkGradientTests.smallModel()
+        let toyX = Array(toyEvents.x.prefix(4 * 150))
+        for (model, x, theta) in [(model, x, [0.5]), (model, x, [-0.3]), (toy, toyX, [0.3, -0.6]), (toy, toyX, [-0.9, 0.2])] {
+            let n = x.count / model.observableCount
+            let perEvent = Array(repeating: theta, count: n).flatMap { $0 }
+            let shared = try model.logProb(x, theta: theta, device: device)
+            let separate = try model.logProb(x, theta: perEvent, device: device)
+            #expect(shared.count == n)
+            for (p, q) in zip(shared, separate) { #expect(abs(p - q) <= 1e-4 * max(1, abs(q)), "θ = \(theta): \(p) vs \(q)") }
+        }
+    }
+
     @Test("bad input gets one clear error")
     func badInput() throws {
         let (model, _) = try Self.threeObservableModel(device: cpu, epochs: 1)

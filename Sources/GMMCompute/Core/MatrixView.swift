@@ -22,7 +22,7 @@ public struct MatrixView {
 
     /// A view of `batch` matrices of shape [rows, cols].
     ///
-    /// Defaults describe a dense [batch, rows, cols] array starting at `offset`.
+    /// A `rowStride` of 0 repeats one row `rows` times (a broadcast view, only to be read). Defaults describe a dense [batch, rows, cols] array starting at `offset`.
     public init(
         _ buffer: DeviceBuffer, offset: Int = 0, rows: Int, cols: Int, rowStride: Int? = nil,
         batch: Int = 1, batchStride: Int? = nil
@@ -36,7 +36,8 @@ public struct MatrixView {
         self.batch = batch
         self.batchStride = batchStride ?? rows * ld
         precondition(rows >= 0 && cols >= 0 && batch >= 1, "MatrixView: negative shape")
-        precondition(ld >= cols || rows <= 1, "MatrixView: rowStride \(ld) < cols \(cols)")
+        // rowStride 0 repeats one row: a broadcast view, for reading only.
+        precondition(ld >= cols || rows <= 1 || ld == 0, "MatrixView: rowStride \(ld) < cols \(cols)")
         precondition(offset >= 0 && lastIndex < buffer.count,
                      "MatrixView: [\(batch), \(rows), \(cols)] at offset \(offset) exceeds buffer of \(buffer.count)")
     }

@@ -143,6 +143,9 @@ public struct ThroughputBenchmark {
         let t0 = monotonicSeconds()
         _ = try model.logProb(x, theta: theta, device: device)
         let logProbSeconds = monotonicSeconds() - t0
+        let t2 = monotonicSeconds()
+        _ = try model.logProb(x, theta: [0.3, -0.2], device: device)
+        let sharedSeconds = monotonicSeconds() - t2
         let latent = try model.toLatent(x)
         let tl = monotonicSeconds()
         _ = try model.logProbLatent(latent, theta: theta, device: device)
@@ -156,6 +159,9 @@ public struct ThroughputBenchmark {
             Measurement(name: "logProb (data space, \(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / logProbSeconds,
                         gflops: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9,
                         fractionOfPeak: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9 / peak),
+            Measurement(name: "logProb (data space, one θ for all events)", eventsPerSecond: Double(evaluationEvents) / sharedSeconds,
+                        gflops: forwardFlops * Double(evaluationEvents) / sharedSeconds / 1e9,
+                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / sharedSeconds / 1e9 / peak),
             Measurement(name: "logProbLatent (\(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / latentSeconds,
                         gflops: forwardFlops * Double(evaluationEvents) / latentSeconds / 1e9,
                         fractionOfPeak: forwardFlops * Double(evaluationEvents) / latentSeconds / 1e9 / peak),

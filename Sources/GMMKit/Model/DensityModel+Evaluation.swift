@@ -178,7 +178,9 @@ extension DensityModel {
             let rows = start..<min(n, start + evaluator.capacity)
             let u = try latent(rows)
             let encoded = encode(latent: u, theta: thetaRows(theta, rows), weights: nil, count: rows.count)
-            try evaluator.evaluate(try buffers.upload(encoded, model: self))
+            var batch = try buffers.upload(encoded, model: self)
+            batch.sharedTheta = theta.count == parameterCount
+            try evaluator.evaluate(batch)
             try collect(evaluator, rows)
             start = rows.upperBound
         }

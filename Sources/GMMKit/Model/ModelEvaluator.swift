@@ -14,6 +14,8 @@ struct DeviceBatch {
     var weights: MatrixView?
     /// Events in the block.
     var rows: Int
+    /// Whether every event has the same θ (lets a forward-only pass do θ-only work once).
+    var sharedTheta = false
 }
 
 /// Host-side encoding of events into the float arrays a ``DeviceBatch`` views.
@@ -124,10 +126,12 @@ final class ModelEvaluator {
                   lossSum: DeviceBuffer? = nil, lossIndex: Int = 0, weightGradients: Bool = true) throws {
         let rows = batch.rows
         let training = gradients != nil
+        let shared = batch.sharedTheta && !training
         if let stack = layout.continuous, let workspace = continuousWorkspace, let logProb = continuousLogProb,
            let targets = batch.continuousTargets {
             let sc = stack.spec.networkCount
-            try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device)
+            try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device,
+                              sharedTheta: shared)
             let params = mixtureParameters(rows: rows)
             try device.mixtureHead(stack.output(workspace, rows: rows), head: head, into: params)
             let lp = logProbView(logProb, networks: sc, rows: rows)
@@ -145,7 +149,8 @@ final class ModelEvaluator {
         if let stack = layout.categorical, let workspace = categoricalWorkspace, let logProb = integerLogProb,
            let targets = batch.integerTargets {
             let si = stack.spec.networkCount
-            try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device)
+            try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device,
+                              sharedTheta: shared)
             let lp = logProbView(logProb, networks: si, rows: rows)
             let weights = batch.weights.map { MatrixView($0.buffer, offset: $0.offset, rows: rows, cols: 1, batch: si, batchStride: 0) }
             let gradient = training ? (stack.outputGradient(workspace, rows: rows), LossWeights(weights: weights, scale: lossScale)) : nil

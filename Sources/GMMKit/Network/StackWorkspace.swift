@@ -12,6 +12,9 @@ final class StackWorkspace {
     /// Gradient of the scaled θ input per network, [networks, capacity, thetaWidth] (only when
     /// allocated with `parameterGradients`).
     let parameterGradient: DeviceBuffer?
+    /// One row per network, [networks, 1, ≤ widest slot]: the θ half of the first trunk layer
+    /// when every event of a pass has the same θ.
+    let sharedRow: DeviceBuffer
 
     /// Allocates the slots of `stack` for `capacity` events.
     init(stack: NetworkStack, device: Device, capacity: Int, training: Bool, parameterGradients: Bool = false) throws {
@@ -20,6 +23,7 @@ final class StackWorkspace {
         activations = try stack.slotWidths.map { try device.makeBuffer(count: s * capacity * $0) }
         gradients = training || parameterGradients ? try stack.slotWidths.map { try device.makeBuffer(count: s * capacity * $0) } : []
         parameterGradient = parameterGradients ? try device.makeBuffer(count: s * capacity * stack.spec.thetaWidth) : nil
+        sharedRow = try device.makeBuffer(count: s * (stack.slotWidths.max() ?? 1))
     }
 }
 
@@ -62,28 +66,66 @@ extension NetworkStack {
     /// Runs the networks `networks` (default: all) on `rows` events; other networks' slots
     /// are left as they are.
     ///
+    /// With `sharedTheta` (every row has the same θ; forward passes only, no backward after
+    /// it) the work that depends on θ alone runs on one row: the θ branch, the θ half of the
+    /// first trunk layer (then added to each row's u half as a per-network bias), and every
+    /// layer of a network that sees no observable, whose one output row is then copied to all.
+    ///
     /// - Parameters:
     ///   - parameters: the flat parameter buffer.
     ///   - theta: scaled θ, [rows, ≥ thetaWidth] (one matrix, shared by the networks).
     ///   - observables: scaled latent observables, [rows, ≥ max preceding count].
     func forward(parameters: DeviceBuffer, theta: MatrixView, observables: MatrixView, rows: Int,
-                 workspace: StackWorkspace, device: Device, networks: Range<Int>? = nil) throws {
+                 workspace: StackWorkspace, device: Device, networks: Range<Int>? = nil, sharedTheta: Bool = false) throws {
         precondition(rows <= workspace.capacity, "forward: \(rows) rows exceed the workspace's \(workspace.capacity)")
         let range = networks ?? 0..<spec.networkCount
         let all = range == 0..<spec.networkCount
+        func part(_ view: MatrixView) -> MatrixView {
+            if all { return view }
+            return view.batchStride == 0 ? MatrixView(view.buffer, offset: view.offset, rows: view.rows, cols: view.cols, rowStride: view.rowStride,
+                                                      batch: range.count, batchStride: 0) : view.batches(range)
+        }
+        func part(_ sizes: [GemmSize]) -> [GemmSize] { all ? sizes : Array(sizes[range]) }
+        let shared = sharedTheta && rows > 1
+        let n1 = spec.n1
         for layer in layers {
-            var x = inputView(layer, theta: theta, observables: observables, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
-            var y = outputView(layer, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
-            var w = layer.weights(parameters), b = layer.biases(parameters)
+            let x = inputView(layer, theta: theta, observables: observables, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
+            let y = outputView(layer, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
+            let (w, b) = (layer.weights(parameters), layer.biases(parameters))
             var sizes = layer.forwardSizes(rows: rows)
-            if !all {
-                x = x.batchStride == 0 ? MatrixView(x.buffer, offset: x.offset, rows: x.rows, cols: x.cols, rowStride: x.rowStride,
-                                                    batch: range.count, batchStride: 0) : x.batches(range)
-                (y, w, b) = (y.batches(range), w.batches(range), b.batches(range))
-                sizes = Array(sizes[range])
+            if shared {
+                for i in sizes.indices where layer.input == .parameters || spec.precedingCounts[i] == 0 { sizes[i].m = 1 }
             }
-            try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: x, b: w, beta: 0, c: y, sizes: sizes)
-            try device.addBias(y, bias: b, activation: layer.activation)
+            guard shared, layer.input == .slot(0), n1 > 0 else {
+                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x), b: part(w), beta: 0, c: part(y), sizes: part(sizes))
+                try device.addBias(part(y), bias: part(b), activation: layer.activation)
+                continue
+            }
+            // The first trunk layer reads [θ branch | u branch]: its θ half, plus the bias, once.
+            let (inMax, outMax, s) = (layer.inMax, layer.outMax, spec.networkCount)
+            let row = MatrixView(workspace.sharedRow, rows: 1, cols: outMax, batch: s, batchStride: outMax)
+            try device.gemm(transposeA: false, transposeB: false, alpha: 1,
+                            a: part(MatrixView(x.buffer, offset: x.offset, rows: 1, cols: n1, rowStride: x.rowStride, batch: s, batchStride: x.batchStride)),
+                            b: part(MatrixView(parameters, offset: layer.weightOffset, rows: n1, cols: outMax, batch: s, batchStride: inMax * outMax)),
+                            beta: 0, c: part(row), sizes: part(layer.outWidths.map { GemmSize(m: 1, n: $0, k: n1) }))
+            try device.addBias(part(row), bias: part(b), activation: .identity)
+            if inMax > n1 {
+                let uSizes = sizes.indices.map { GemmSize(m: sizes[$0].m, n: layer.outWidths[$0], k: layer.inWidths[$0] - n1) }
+                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.columns(n1..<inMax)),
+                                b: part(MatrixView(parameters, offset: layer.weightOffset + n1 * outMax, rows: inMax - n1, cols: outMax,
+                                                   batch: s, batchStride: inMax * outMax)),
+                                beta: 0, c: part(y), sizes: part(uSizes))
+            } else {
+                try device.fill(part(y), value: 0)
+            }
+            try device.addBias(part(y), bias: part(row), activation: layer.activation)
+        }
+        if shared {
+            for i in range where spec.precedingCounts[i] == 0 {
+                let out = slotView(workspace.activations[outputSlot], slot: outputSlot, rows: rows, capacity: workspace.capacity).batches(i..<(i + 1))
+                let first = MatrixView(out.buffer, offset: out.offset, rows: rows, cols: out.cols, rowStride: 0, batch: 1, batchStride: out.batchStride)
+                try device.copy(first, into: out)
+            }
         }
     }
 
