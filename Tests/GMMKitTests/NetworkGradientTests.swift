@@ -56,8 +56,8 @@ struct NetworkGradientTests {
                 for network in 0..<stack.spec.networkCount where layer.inWidths[network] > 0 {
                     // The last active weight and bias of this network's block of the layer.
                     let row = layer.inWidths[network] - 1, column = layer.outWidths[network] - 1
-                    for index in [layer.weightOffset + (network * layer.inMax + row) * layer.outMax + column,
-                                  layer.biasOffset + network * layer.outMax + column, layer.weightOffset + network * layer.inMax * layer.outMax] {
+                    for index in [layer.weightIndex(network: network, row: row, column: column), layer.biasIndex(network: network, column: column),
+                                  layer.weightIndex(network: network, row: 0, column: 0)] {
                         // Leaky ReLU kinks: a difference quotient may straddle one, so the
                         // exact value must match the quotient at one of two step sizes.
                         let numeric = try [Float(1e-2), 2.5e-3].map { h -> Double in

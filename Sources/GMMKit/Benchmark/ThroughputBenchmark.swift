@@ -153,21 +153,18 @@ public struct ThroughputBenchmark {
         let t1 = monotonicSeconds()
         _ = try model.sample(count: evaluationEvents, theta: [0.3, -0.2], seed: 1, device: device)
         let sampleSeconds = monotonicSeconds() - t1
+        /// A whole-array measurement: `evaluationEvents` events in `seconds`, forward FLOPs only.
+        func evaluation(_ name: String, seconds: Double) -> Measurement {
+            let gflops = forwardFlops * Double(evaluationEvents) / seconds / 1e9
+            return Measurement(name: name, eventsPerSecond: Double(evaluationEvents) / seconds, gflops: gflops, fractionOfPeak: gflops / peak)
+        }
         return [
             Measurement(name: "training (batch 5000, incl. validation), events/s", eventsPerSecond: trainingRate,
                         gflops: epochFlops / trainingSeconds / 1e9, fractionOfPeak: epochFlops / trainingSeconds / 1e9 / peak),
-            Measurement(name: "logProb (data space, \(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / logProbSeconds,
-                        gflops: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9,
-                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / logProbSeconds / 1e9 / peak),
-            Measurement(name: "logProb (data space, one θ for all events)", eventsPerSecond: Double(evaluationEvents) / sharedSeconds,
-                        gflops: forwardFlops * Double(evaluationEvents) / sharedSeconds / 1e9,
-                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / sharedSeconds / 1e9 / peak),
-            Measurement(name: "logProbLatent (\(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / latentSeconds,
-                        gflops: forwardFlops * Double(evaluationEvents) / latentSeconds / 1e9,
-                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / latentSeconds / 1e9 / peak),
-            Measurement(name: "sampling (\(evaluationEvents) events)", eventsPerSecond: Double(evaluationEvents) / sampleSeconds,
-                        gflops: forwardFlops * Double(evaluationEvents) / sampleSeconds / 1e9,
-                        fractionOfPeak: forwardFlops * Double(evaluationEvents) / sampleSeconds / 1e9 / peak),
+            evaluation("logProb (data space, \(evaluationEvents) events)", seconds: logProbSeconds),
+            evaluation("logProb (data space, one θ for all events)", seconds: sharedSeconds),
+            evaluation("logProbLatent (\(evaluationEvents) events)", seconds: latentSeconds),
+            evaluation("sampling (\(evaluationEvents) events)", seconds: sampleSeconds),
         ]
     }
 }

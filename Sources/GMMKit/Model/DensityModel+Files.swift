@@ -100,9 +100,9 @@ extension DensityModel {
             if rows == 0 || cols == 0 { continue }
             var weights = [Float](repeating: 0, count: rows * cols)
             for r in 0..<rows {
-                for c in 0..<cols { weights[r * cols + c] = parameters[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + first + c] }
+                for c in 0..<cols { weights[r * cols + c] = parameters[layer.weightIndex(network: network, row: r, column: first + c)] }
             }
-            let biasStart = layer.biasOffset + network * layer.outMax + first
+            let biasStart = layer.biasIndex(network: network, column: first)
             let bias = Array(parameters[biasStart..<(biasStart + cols)])
             tensors["\(name).weight"] = try SafetensorsTensor(shape: [rows, cols], floats: weights)
             tensors["\(name).bias"] = try SafetensorsTensor(shape: [cols], floats: bias)
@@ -127,10 +127,10 @@ extension DensityModel {
                 }
                 if suffix == "weight" {
                     for r in 0..<rows {
-                        for c in 0..<cols { values[layer.weightOffset + (network * layer.inMax + r) * layer.outMax + first + c] = floats[r * cols + c] }
+                        for c in 0..<cols { values[layer.weightIndex(network: network, row: r, column: first + c)] = floats[r * cols + c] }
                     }
                 } else {
-                    for c in 0..<cols { values[layer.biasOffset + network * layer.outMax + first + c] = floats[c] }
+                    for c in 0..<cols { values[layer.biasIndex(network: network, column: first + c)] = floats[c] }
                 }
                 used.insert(key)
             }

@@ -78,7 +78,7 @@ struct ModelLayout {
         if let categorical {
             let output = categorical.layers[categorical.layers.count - 1]
             for (i, k) in output.outWidths.enumerated() where k < output.outMax {
-                for c in k..<output.outMax { values[output.biasOffset + i * output.outMax + c] = -1e30 }
+                for c in k..<output.outMax { values[output.biasIndex(network: i, column: c)] = -1e30 }
             }
         }
         return values

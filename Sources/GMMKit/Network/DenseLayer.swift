@@ -46,6 +46,12 @@ struct DenseLayer {
         return blockNames.enumerated().map { ($1, ($0 * width)..<(($0 + 1) * width)) }
     }
 
+    /// Index in the flat parameter buffer of network `network`'s weight from input `row` to output `column`.
+    func weightIndex(network: Int, row: Int, column: Int) -> Int { weightOffset + (network * inMax + row) * outMax + column }
+
+    /// Index in the flat parameter buffer of network `network`'s bias of output `column`.
+    func biasIndex(network: Int, column: Int) -> Int { biasOffset + network * outMax + column }
+
     /// Parameters the layer occupies in the flat buffer (padding included).
     var parameterCount: Int { inWidths.count * (inMax * outMax + outMax) }
 

@@ -163,7 +163,7 @@ final class NetworkStack {
                 let columns = layer.blocks(network: i)[block].columns
                 for r in 0..<layer.inWidths[i] {
                     for c in columns {
-                        values[layer.weightOffset + (i * layer.inMax + r) * layer.outMax + c] = limit * (2 * rng.nextOpenUnitFloat() - 1)
+                        values[layer.weightIndex(network: i, row: r, column: c)] = limit * (2 * rng.nextOpenUnitFloat() - 1)
                     }
                 }
             }

@@ -102,18 +102,14 @@ extension NetworkStack {
                 continue
             }
             // The first trunk layer reads [θ branch | u branch]: its θ half, plus the bias, once.
-            let (inMax, outMax, s) = (layer.inMax, layer.outMax, spec.networkCount)
-            let row = MatrixView(workspace.sharedRow, rows: 1, cols: outMax, batch: s, batchStride: outMax)
-            try device.gemm(transposeA: false, transposeB: false, alpha: 1,
-                            a: part(MatrixView(x.buffer, offset: x.offset, rows: 1, cols: n1, rowStride: x.rowStride, batch: s, batchStride: x.batchStride)),
-                            b: part(MatrixView(parameters, offset: layer.weightOffset, rows: n1, cols: outMax, batch: s, batchStride: inMax * outMax)),
+            let inMax = layer.inMax
+            let row = MatrixView(workspace.sharedRow, rows: 1, cols: layer.outMax, batch: spec.networkCount, batchStride: layer.outMax)
+            try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<1).columns(0..<n1)), b: part(w.rows(0..<n1)),
                             beta: 0, c: part(row), sizes: part(layer.outWidths.map { GemmSize(m: 1, n: $0, k: n1) }))
             try device.addBias(part(row), bias: part(b), activation: .identity)
             if inMax > n1 {
                 let uSizes = sizes.indices.map { GemmSize(m: sizes[$0].m, n: layer.outWidths[$0], k: layer.inWidths[$0] - n1) }
-                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.columns(n1..<inMax)),
-                                b: part(MatrixView(parameters, offset: layer.weightOffset + n1 * outMax, rows: inMax - n1, cols: outMax,
-                                                   batch: s, batchStride: inMax * outMax)),
+                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.columns(n1..<inMax)), b: part(w.rows(n1..<inMax)),
                                 beta: 0, c: part(y), sizes: part(uSizes))
             } else {
                 try device.fill(part(y), value: 0)
