@@ -82,6 +82,54 @@ static void copy_message(const char *msg, const char *fallback, char *error, siz
     if (error && error_length) snprintf(error, error_length, "%s", msg ? msg : fallback);
 }
 
+/* Runs an initialised stream over the whole input into a buffer of `capacity` bytes, grown as
+   needed, and ends it. `step` is inflate or deflate; with `finish` (deflate) it is told Z_FINISH
+   once all input is fed, else Z_NO_FLUSH, and a stream that stops short of its end with all
+   input consumed is reported as truncated (inflate). `failure` names a zlib error. Sets
+   `*consumed` (when not NULL) to the input bytes the stream used. Returns 0, or -1 with the
+   message in `error`. */
+static long long run_stream(gmm_z_stream *stream, int (*step)(gmm_z_stream *, int), int (*end)(gmm_z_stream *),
+                            int finish, const char *failure, const unsigned char *input, size_t input_length,
+                            size_t capacity, unsigned char **output, size_t *output_length, size_t *consumed,
+                            char *error, size_t error_length) {
+    size_t used = 0, fed = 0;
+    unsigned char *buffer = malloc(capacity);
+    if (!buffer) { end(stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
+    int status = Z_OK;
+    while (status != Z_STREAM_END) {
+        if (used == capacity) {
+            size_t bigger = capacity * 2;
+            unsigned char *grown = realloc(buffer, bigger);
+            if (!grown) { free(buffer); end(stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
+            buffer = grown; capacity = bigger;
+        }
+        if (stream->avail_in == 0 && fed < input_length) {
+            size_t chunk = input_length - fed;
+            if (chunk > (1u << 30)) chunk = 1u << 30;
+            stream->next_in = input + fed; stream->avail_in = (unsigned int)chunk; fed += chunk;
+        }
+        size_t room = capacity - used;
+        if (room > (1u << 30)) room = 1u << 30;
+        stream->next_out = buffer + used; stream->avail_out = (unsigned int)room;
+        status = step(stream, finish && fed == input_length ? Z_FINISH : Z_NO_FLUSH);
+        used = room - stream->avail_out + used;
+        if (!finish && status == Z_BUF_ERROR && stream->avail_in == 0 && fed == input_length) {
+            free(buffer); end(stream);
+            copy_message(NULL, "the compressed data end before the end of the stream (truncated)", error, error_length);
+            return -1;
+        }
+        if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
+            copy_message(stream->msg, failure, error, error_length);
+            free(buffer); end(stream);
+            return -1;
+        }
+    }
+    if (consumed) *consumed = fed - stream->avail_in;
+    end(stream);
+    *output = buffer; *output_length = used;
+    return 0;
+}
+
 long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int window_bits,
                            unsigned char **output, size_t *output_length, size_t *consumed,
                            char *error, size_t error_length) {
@@ -93,42 +141,8 @@ long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int 
         copy_message(stream.msg, "inflateInit2 failed", error, error_length);
         return -1;
     }
-    size_t capacity = input_length * 4 + 1024, used = 0, fed = 0;
-    unsigned char *buffer = malloc(capacity);
-    if (!buffer) { p_inflate_end(&stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
-    int status = Z_OK;
-    while (status != Z_STREAM_END) {
-        if (used == capacity) {
-            size_t bigger = capacity * 2;
-            unsigned char *grown = realloc(buffer, bigger);
-            if (!grown) { free(buffer); p_inflate_end(&stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
-            buffer = grown; capacity = bigger;
-        }
-        if (stream.avail_in == 0 && fed < input_length) {
-            size_t chunk = input_length - fed;
-            if (chunk > (1u << 30)) chunk = 1u << 30;
-            stream.next_in = input + fed; stream.avail_in = (unsigned int)chunk; fed += chunk;
-        }
-        size_t room = capacity - used;
-        if (room > (1u << 30)) room = 1u << 30;
-        stream.next_out = buffer + used; stream.avail_out = (unsigned int)room;
-        status = p_inflate(&stream, Z_NO_FLUSH);
-        used = room - stream.avail_out + used;
-        if (status == Z_BUF_ERROR && stream.avail_in == 0 && fed == input_length) {
-            free(buffer); p_inflate_end(&stream);
-            copy_message(NULL, "the compressed data end before the end of the stream (truncated)", error, error_length);
-            return -1;
-        }
-        if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
-            copy_message(stream.msg, "invalid compressed data", error, error_length);
-            free(buffer); p_inflate_end(&stream);
-            return -1;
-        }
-    }
-    *consumed = fed - stream.avail_in;
-    p_inflate_end(&stream);
-    *output = buffer; *output_length = used;
-    return 0;
+    return run_stream(&stream, p_inflate, p_inflate_end, 0, "invalid compressed data", input, input_length,
+                      input_length * 4 + 1024, output, output_length, consumed, error, error_length);
 }
 
 long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int window_bits, int level,
@@ -142,36 +156,8 @@ long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int 
         copy_message(stream.msg, "deflateInit2 failed", error, error_length);
         return -1;
     }
-    size_t capacity = input_length + input_length / 100 + 1024, used = 0, fed = 0;
-    unsigned char *buffer = malloc(capacity);
-    if (!buffer) { p_deflate_end(&stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
-    int status = Z_OK;
-    while (status != Z_STREAM_END) {
-        if (used == capacity) {
-            size_t bigger = capacity * 2;
-            unsigned char *grown = realloc(buffer, bigger);
-            if (!grown) { free(buffer); p_deflate_end(&stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
-            buffer = grown; capacity = bigger;
-        }
-        if (stream.avail_in == 0 && fed < input_length) {
-            size_t chunk = input_length - fed;
-            if (chunk > (1u << 30)) chunk = 1u << 30;
-            stream.next_in = input + fed; stream.avail_in = (unsigned int)chunk; fed += chunk;
-        }
-        size_t room = capacity - used;
-        if (room > (1u << 30)) room = 1u << 30;
-        stream.next_out = buffer + used; stream.avail_out = (unsigned int)room;
-        status = p_deflate(&stream, fed == input_length ? Z_FINISH : Z_NO_FLUSH);
-        used = room - stream.avail_out + used;
-        if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
-            copy_message(stream.msg, "deflate failed", error, error_length);
-            free(buffer); p_deflate_end(&stream);
-            return -1;
-        }
-    }
-    p_deflate_end(&stream);
-    *output = buffer; *output_length = used;
-    return 0;
+    return run_stream(&stream, p_deflate, p_deflate_end, 1, "deflate failed", input, input_length,
+                      input_length + input_length / 100 + 1024, output, output_length, NULL, error, error_length);
 }
 
 unsigned int gmm_zlib_crc32(unsigned int crc, const unsigned char *data, size_t length) {
