@@ -106,11 +106,7 @@ struct InferCommand: ToolCommand {
         let nll = try ModelLikelihood(model: trained, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
         let fit = MaximumLikelihoodFit(parameters: settings)
         report.line("fitting \(names.joined(separator: ", ")) to \(nll.eventCount) events (\(likelihoodSpace.rawValue) space, device \(device.name))")
-        // Start from the best point of a coarse grid over the fit range: a local minimum (e.g. a
-        // mirrored one) is not taken for the MLE.
-        let free = settings.filter(\.isFree).count
-        let gridPoints = free <= 2 ? 9 : free <= 4 ? 5 : 3
-        let result = try fit.fit(nll, start: free <= 10 ? try fit.gridStart(nll, pointsPerAxis: gridPoints) : nil)
+        let result = try fit.fitFromGrid(nll)
         var intervals: [[ProfileInterval]] = []
         for level in levels {
             intervals.append(result.free.contains(true) ? try fit.minos(nll, result: result, confidenceLevel: level) : [])

@@ -1,4 +1,26 @@
 extension MaximumLikelihoodFit {
+    /// ``fit(_:start:)`` started at the lowest point of a coarse grid over the fit range
+    /// (``gridStart(_:pointsPerAxis:fallbackHalfWidth:)`` with ``startGridPointsPerAxis(freeParameters:)``),
+    /// so that a local minimum, e.g. a mirrored one, is not taken for the MLE. What `gmm-gpu infer` runs.
+    ///
+    /// - Throws: ``InferenceError`` as ``fit(_:start:)`` does.
+    public func fitFromGrid(_ nll: NegativeLogLikelihood) throws -> FitResult {
+        let free = try resolve(nll).filter(\.isFree).count
+        guard let points = Self.startGridPointsPerAxis(freeParameters: free) else { return try fit(nll) }
+        return try fit(nll, start: try gridStart(nll, pointsPerAxis: points))
+    }
+
+    /// Points per axis of ``fitFromGrid(_:)``'s start grid: 9 for up to 2 free parameters, 5 for
+    /// up to 4, 3 for up to 10 (at most 3¹⁰ = 59,049 NLL values); nil (no grid) beyond.
+    public static func startGridPointsPerAxis(freeParameters: Int) -> Int? {
+        switch freeParameters {
+        case ...2: 9
+        case ...4: 5
+        case ...10: 3
+        default: nil
+        }
+    }
+
     /// A start point for ``fit(_:start:)`` that avoids local minima: the NLL is evaluated on a
     /// grid of `pointsPerAxis` values across each free parameter's bounds (one batched call;
     /// unbounded sides are replaced by ±`fallbackHalfWidth` around the default start), fixed

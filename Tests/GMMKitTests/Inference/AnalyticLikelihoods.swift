@@ -41,3 +41,16 @@ func normalSample(count: Int, mu: Double, sigma: Double, seed: UInt64) -> [Doubl
     var rng = TestRandom(seed: seed)
     return (0..<count).map { _ in mu + sigma * rng.normal() }
 }
+
+/// A double well in `a` times a bowl in `b`: (a² − 1)² − tilt·a + ½(b − 0.4)², whose global
+/// minimum is near a = +1 and a local one near a = −1 (the shape of the toy's mirrored minima).
+struct DoubleWell: NegativeLogLikelihood {
+    var tilt = 0.3
+    var parameterNames: [String] { ["a", "b"] }
+    func value(_ theta: [Double]) throws -> Double { try valueAndGradient(theta).value }
+    func valueAndGradient(_ theta: [Double]) throws -> (value: Double, gradient: [Double]) {
+        try checkTheta(theta)
+        let (a, b) = (theta[0], theta[1])
+        return ((a * a - 1) * (a * a - 1) - tilt * a + 0.5 * (b - 0.4) * (b - 0.4), [4 * a * (a * a - 1) - tilt, b - 0.4])
+    }
+}
