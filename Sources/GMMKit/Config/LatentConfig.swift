@@ -3,7 +3,7 @@
 /// File keys (all optional): `alpha` (default 4), `beta` (3), `gamma` (1), `interval` ([-5, 5]),
 /// and how the response curve Q_x is built from the reference events: `interpolation`
 /// (`monotone_cubic`, default, or `linear` as in the paper) between knots at quantiles of the
-/// reference data, one per `events_per_knot` events (100) and at most `max_knots` (1000).
+/// reference data, one per `events_per_knot` events (1000) and at most `max_knots` (1000).
 public struct LatentConfig: Sendable, Equatable, Codable {
     static let keys = ["alpha", "beta", "gamma", "interval", "interpolation", "events_per_knot", "max_knots"]
 
@@ -18,7 +18,7 @@ public struct LatentConfig: Sendable, Equatable, Codable {
     /// How Q_x runs between knots.
     public var interpolation: ProjectionInterpolation = .monotoneCubic
     /// Reference events per knot of Q_x (>= 1): fewer knots smooth the empirical CDF's noise.
-    public var eventsPerKnot: Int = 100
+    public var eventsPerKnot: Int = 1000
     /// Most knots of Q_x (>= 1).
     public var maxKnots: Int = 1000
 
