@@ -120,7 +120,9 @@ public struct ThroughputBenchmark {
 
     /// Whole-model throughput: training (one epoch of `trainingEvents`), log-density and sampling.
     public func model(_ model: DensityModel, trainingEvents: Int, evaluationEvents: Int, peak: Double) throws -> [Measurement] {
-        let data = try ToyModel().makeDataset(eventsPerPoint: (max(trainingEvents, evaluationEvents) + 48) / 49, grid: ToyModel.trainingGrid, seed: 5)
+        let perPoint = (max(trainingEvents, evaluationEvents) + 48) / 49
+        let data = try ToyModel().makeDataset(eventsPerPoint: perPoint, grid: ToyModel.trainingGrid, seed: 5)
+        let runs = (evaluationEvents + perPoint - 1) / perPoint  // runs of one θ in the evaluation events
         let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
         let forwardFlops = ModelLayout(config: model.config).forwardFlopsPerEvent
         let backwardFlops = ModelLayout(config: model.config).backwardFlopsPerEvent
@@ -146,6 +148,14 @@ public struct ThroughputBenchmark {
         let t2 = monotonicSeconds()
         _ = try model.logProb(x, theta: [0.3, -0.2], device: device)
         let sharedSeconds = monotonicSeconds() - t2
+        // The same events in a seeded random order: no runs of one θ to share work over.
+        var order = Array(0..<evaluationEvents)
+        var rng = SeededGenerator(seed: 11)
+        order.shuffle(using: &rng)
+        let shuffledX = order.flatMap { x[(4 * $0)..<(4 * $0 + 4)] }, shuffledTheta = order.flatMap { theta[(2 * $0)..<(2 * $0 + 2)] }
+        let ts = monotonicSeconds()
+        _ = try model.logProb(shuffledX, theta: shuffledTheta, device: device)
+        let shuffledSeconds = monotonicSeconds() - ts
         let latent = try model.toLatent(x)
         let tl = monotonicSeconds()
         _ = try model.logProbLatent(latent, theta: theta, device: device)
@@ -161,9 +171,10 @@ public struct ThroughputBenchmark {
         return [
             Measurement(name: "training (batch 5000, incl. validation), events/s", eventsPerSecond: trainingRate,
                         gflops: epochFlops / trainingSeconds / 1e9, fractionOfPeak: epochFlops / trainingSeconds / 1e9 / peak),
-            evaluation("logProb (data space, \(evaluationEvents) events)", seconds: logProbSeconds),
+            evaluation("logProb (data space, \(evaluationEvents) events, θ per event in \(runs) runs)", seconds: logProbSeconds),
+            evaluation("logProb (data space, θ per event, shuffled)", seconds: shuffledSeconds),
             evaluation("logProb (data space, one θ for all events)", seconds: sharedSeconds),
-            evaluation("logProbLatent (\(evaluationEvents) events)", seconds: latentSeconds),
+            evaluation("logProbLatent (\(evaluationEvents) events, θ in \(runs) runs)", seconds: latentSeconds),
             evaluation("sampling (\(evaluationEvents) events)", seconds: sampleSeconds),
         ]
     }

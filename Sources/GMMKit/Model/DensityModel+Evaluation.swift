@@ -86,11 +86,17 @@ extension DensityModel {
     /// - Throws: ``ModelError`` for a shape mismatch, a non-finite value, a value outside its
     ///   observable's interval or a non-integer value of an integer observable.
     public func logProb(_ x: [Double], theta: [Double], device: Device) throws -> [Double] {
+        try logProb(x, theta: theta, device: device, shareThetaRuns: true)
+    }
+
+    /// ``logProb(_:theta:device:)``; `shareThetaRuns: false` evaluates runs of events with one
+    /// θ like any others (for tests that compare the two).
+    func logProb(_ x: [Double], theta: [Double], device: Device, shareThetaRuns: Bool) throws -> [Double] {
         let n = try rowCount(x, field: "x")
         var result = [Double]()
         result.reserveCapacity(n)
         var jacobian: [Double] = []
-        try evaluateChunks(count: n, theta: theta, device: device, latent: { rows in
+        try evaluateChunks(count: n, theta: theta, device: device, shareThetaRuns: shareThetaRuns, latent: { rows in
             let chunk = Array(x[(rows.lowerBound * observableCount)..<(rows.upperBound * observableCount)])
             do {
                 try validateObservables(chunk, count: rows.count)
@@ -167,23 +173,61 @@ extension DensityModel {
 
     /// Evaluates the networks on `count` events in chunks: `latent` gives each chunk's latent
     /// values [rows, d]; `collect` reads the evaluator's results after each chunk.
-    private func evaluateChunks(count n: Int, theta: [Double], device: Device, latent: (Range<Int>) throws -> [Double],
-                                _ collect: (ModelEvaluator, Range<Int>) throws -> Void) throws {
+    ///
+    /// With one θ per event, a run of consecutive events with the same θ (events simulated
+    /// at one θ point and stored together) of at least ``sharedThetaRun(capacity:)`` events is
+    /// a chunk of its own, in which the work that depends on θ alone is done once
+    /// (``DeviceBatch/thetaBlockRows``); `shareThetaRuns: false` turns that off (for tests).
+    func evaluateChunks(count n: Int, theta: [Double], device: Device, shareThetaRuns: Bool = true,
+                        latent: (Range<Int>) throws -> [Double], _ collect: (ModelEvaluator, Range<Int>) throws -> Void) throws {
         try checkTheta(theta, count: n)
         if n == 0 { return }
         let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(n, Self.evaluationChunk(on: device)), training: false)
         let buffers = try ChunkBuffers(evaluator: evaluator)
+        let oneTheta = theta.count == parameterCount
         var start = 0
         while start < n {
-            let rows = start..<min(n, start + evaluator.capacity)
+            let (end, shared) = oneTheta || !shareThetaRuns ? (min(n, start + evaluator.capacity), oneTheta)
+                : nextChunk(theta: theta, start: start, count: n, capacity: evaluator.capacity,
+                            minimumRun: Self.sharedThetaRun(capacity: evaluator.capacity))
+            let rows = start..<end
             let u = try latent(rows)
             let encoded = encode(latent: u, theta: thetaRows(theta, rows), weights: nil, count: rows.count)
             var batch = try buffers.upload(encoded, model: self)
-            batch.sharedTheta = theta.count == parameterCount
+            batch.thetaBlockRows = shared ? rows.count : nil
             try evaluator.evaluate(batch)
             try collect(evaluator, rows)
             start = rows.upperBound
         }
+    }
+
+    /// The shortest run of events with one θ that ``evaluateChunks`` evaluates as a chunk of
+    /// its own: an eighth of a full chunk (1024 events on `cpu`), so that shorter passes do
+    /// not cost more than the θ-only work they save.
+    static func sharedThetaRun(capacity: Int) -> Int { max(2, capacity / 8) }
+
+    /// The chunk of events [start, end) that starts at `start` for θ [N, p]: a run of at least
+    /// `minimumRun` events with one θ (cut at `capacity`), with `shared` true; otherwise up to
+    /// `capacity` events that stops where such a run begins.
+    func nextChunk(theta: [Double], start: Int, count n: Int, capacity: Int, minimumRun: Int) -> (end: Int, shared: Bool) {
+        let p = parameterCount
+        let limit = min(n, start + capacity)
+        // The length of the run of rows equal to row r's θ, from r, counted up to `cap` rows.
+        func run(from r: Int, cap: Int) -> Int {
+            var length = 1
+            while r + length < min(n, r + cap), (0..<p).allSatisfy({ theta[(r + length) * p + $0] == theta[r * p + $0] }) { length += 1 }
+            return length
+        }
+        if run(from: start, cap: minimumRun) >= minimumRun {
+            return (start + run(from: start, cap: capacity), true)
+        }
+        var end = start
+        while end < limit {
+            let length = run(from: end, cap: minimumRun)
+            if length >= minimumRun, end > start { break }
+            end = min(limit, end + length)
+        }
+        return (end, false)
     }
 }
 

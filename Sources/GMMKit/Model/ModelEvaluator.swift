@@ -14,8 +14,9 @@ struct DeviceBatch {
     var weights: MatrixView?
     /// Events in the block.
     var rows: Int
-    /// Whether every event has the same θ (lets a forward-only pass do θ-only work once).
-    var sharedTheta = false
+    /// Rows per θ block when the rows come in consecutive blocks with one θ each (`rows`: one
+    /// θ for all); lets a forward-only pass do the θ-only work once per block. Nil: θ per row.
+    var thetaBlockRows: Int?
 }
 
 /// Host-side encoding of events into the float arrays a ``DeviceBatch`` views.
@@ -126,12 +127,12 @@ final class ModelEvaluator {
                   lossSum: DeviceBuffer? = nil, lossIndex: Int = 0, weightGradients: Bool = true) throws {
         let rows = batch.rows
         let training = gradients != nil
-        let shared = batch.sharedTheta && !training
+        let blockRows = training ? nil : batch.thetaBlockRows
         if let stack = layout.continuous, let workspace = continuousWorkspace, let logProb = continuousLogProb,
            let targets = batch.continuousTargets {
             let sc = stack.spec.networkCount
             try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device,
-                              sharedTheta: shared)
+                              thetaBlockRows: blockRows)
             let params = mixtureParameters(rows: rows)
             try device.mixtureHead(stack.output(workspace, rows: rows), head: head, into: params)
             let lp = logProbView(logProb, networks: sc, rows: rows)
@@ -150,7 +151,7 @@ final class ModelEvaluator {
            let targets = batch.integerTargets {
             let si = stack.spec.networkCount
             try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device,
-                              sharedTheta: shared)
+                              thetaBlockRows: blockRows)
             let lp = logProbView(logProb, networks: si, rows: rows)
             let weights = batch.weights.map { MatrixView($0.buffer, offset: $0.offset, rows: rows, cols: 1, batch: si, batchStride: 0) }
             let gradient = training ? (stack.outputGradient(workspace, rows: rows), LossWeights(weights: weights, scale: lossScale)) : nil

@@ -12,9 +12,11 @@ final class StackWorkspace {
     /// Gradient of the scaled θ input per network, [networks, capacity, thetaWidth] (only when
     /// allocated with `parameterGradients`).
     let parameterGradient: DeviceBuffer?
-    /// One row per network, [networks, 1, ≤ widest slot]: the θ half of the first trunk layer
-    /// when every event of a pass has the same θ.
-    let sharedRow: DeviceBuffer
+    /// The θ half of the first trunk layer once per θ block of a pass whose rows come in
+    /// blocks with one θ each, [networks, ≤ sharedBlockCapacity, ≤ widest slot].
+    let sharedRows: DeviceBuffer
+    /// The most θ blocks a pass can share θ-only work over (passes with more do it per row).
+    let sharedBlockCapacity: Int
 
     /// Allocates the slots of `stack` for `capacity` events.
     init(stack: NetworkStack, device: Device, capacity: Int, training: Bool, parameterGradients: Bool = false) throws {
@@ -23,7 +25,8 @@ final class StackWorkspace {
         activations = try stack.slotWidths.map { try device.makeBuffer(count: s * capacity * $0) }
         gradients = training || parameterGradients ? try stack.slotWidths.map { try device.makeBuffer(count: s * capacity * $0) } : []
         parameterGradient = parameterGradients ? try device.makeBuffer(count: s * capacity * stack.spec.thetaWidth) : nil
-        sharedRow = try device.makeBuffer(count: s * (stack.slotWidths.max() ?? 1))
+        sharedBlockCapacity = max(1, min(capacity, 256))
+        sharedRows = try device.makeBuffer(count: s * sharedBlockCapacity * (stack.slotWidths.max() ?? 1))
     }
 }
 
@@ -66,61 +69,91 @@ extension NetworkStack {
     /// Runs the networks `networks` (default: all) on `rows` events; other networks' slots
     /// are left as they are.
     ///
-    /// With `sharedTheta` (every row has the same θ; forward passes only, no backward after
-    /// it) the work that depends on θ alone runs on one row: the θ branch, the θ half of the
-    /// first trunk layer (then added to each row's u half as a per-network bias), and every
-    /// layer of a network that sees no observable, whose one output row is then copied to all.
+    /// With `thetaBlockRows` (forward passes only, no backward after it) the rows come in
+    /// consecutive blocks of that many rows, each block with one θ, and the work that depends
+    /// on θ alone runs once per block: the θ branch, every layer of a network that sees no
+    /// observable (its output row then copied to the block's rows), and the θ half of the
+    /// other networks' first trunk layer (then added to each row's u half as a per-block
+    /// bias). One θ for the whole pass is `thetaBlockRows: rows`. Passes whose row count is not
+    /// a multiple of it, or with more blocks than ``StackWorkspace/sharedBlockCapacity``, do
+    /// all the work per row.
     ///
     /// - Parameters:
     ///   - parameters: the flat parameter buffer.
     ///   - theta: scaled θ, [rows, ≥ thetaWidth] (one matrix, shared by the networks).
     ///   - observables: scaled latent observables, [rows, ≥ max preceding count].
     func forward(parameters: DeviceBuffer, theta: MatrixView, observables: MatrixView, rows: Int,
-                 workspace: StackWorkspace, device: Device, networks: Range<Int>? = nil, sharedTheta: Bool = false) throws {
+                 workspace: StackWorkspace, device: Device, networks: Range<Int>? = nil, thetaBlockRows: Int? = nil) throws {
         precondition(rows <= workspace.capacity, "forward: \(rows) rows exceed the workspace's \(workspace.capacity)")
         let range = networks ?? 0..<spec.networkCount
-        let all = range == 0..<spec.networkCount
-        func part(_ view: MatrixView) -> MatrixView {
-            if all { return view }
+        /// The networks `subset` of a view batched over all networks (a batch stride of 0 is shared by all).
+        func part(_ view: MatrixView, _ subset: Range<Int>) -> MatrixView {
+            if subset == 0..<spec.networkCount { return view }
             return view.batchStride == 0 ? MatrixView(view.buffer, offset: view.offset, rows: view.rows, cols: view.cols, rowStride: view.rowStride,
-                                                      batch: range.count, batchStride: 0) : view.batches(range)
+                                                      batch: subset.count, batchStride: 0) : view.batches(subset)
         }
-        func part(_ sizes: [GemmSize]) -> [GemmSize] { all ? sizes : Array(sizes[range]) }
-        let shared = sharedTheta && rows > 1
+        func part(_ sizes: [GemmSize], _ subset: Range<Int>) -> [GemmSize] { Array(sizes[subset]) }
+        let blockRows = thetaBlockRows ?? rows
+        let blocks = rows / max(1, blockRows)
+        let shared = thetaBlockRows != nil && blockRows > 1 && blocks * blockRows == rows && blocks <= workspace.sharedBlockCapacity
+        // Networks that see no observable (θ only) come first in a stack.
+        let thetaOnly = range.lowerBound..<(range.lowerBound + range.filter { spec.precedingCounts[$0] == 0 }.count)
+        let withObservables = thetaOnly.upperBound..<range.upperBound
         let n1 = spec.n1
         for layer in layers {
-            let x = inputView(layer, theta: theta, observables: observables, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
+            var x = inputView(layer, theta: theta, observables: observables, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
+            if shared, layer.input == .parameters {
+                // One θ row per block.
+                x = MatrixView(theta.buffer, offset: theta.offset, rows: blocks, cols: layer.inMax, rowStride: theta.rowStride * blockRows,
+                               batch: spec.networkCount, batchStride: 0)
+            }
             let y = outputView(layer, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
             let (w, b) = (layer.weights(parameters), layer.biases(parameters))
             var sizes = layer.forwardSizes(rows: rows)
             if shared {
-                for i in sizes.indices where layer.input == .parameters || spec.precedingCounts[i] == 0 { sizes[i].m = 1 }
+                for i in sizes.indices where layer.input == .parameters || spec.precedingCounts[i] == 0 { sizes[i].m = blocks }
             }
-            guard shared, layer.input == .slot(0), n1 > 0 else {
-                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x), b: part(w), beta: 0, c: part(y), sizes: part(sizes))
-                try device.addBias(part(y), bias: part(b), activation: layer.activation)
-                continue
+            // The networks done whole: all of them, or (first trunk layer, shared) the θ-only ones.
+            let split = shared && layer.input == .slot(0) && n1 > 0
+            let whole = split ? thetaOnly : range
+            if !whole.isEmpty {
+                // When every network of the call is θ-only here, its views hold one row per block
+                // (a device that runs the padded product then does no per-row work).
+                let compact = shared && (layer.input == .parameters || whole.allSatisfy { spec.precedingCounts[$0] == 0 })
+                let (xw, yw) = compact ? (x.rows(0..<blocks), y.rows(0..<blocks)) : (x, y)
+                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(xw, whole), b: part(w, whole), beta: 0, c: part(yw, whole),
+                                sizes: part(sizes, whole))
+                try device.addBias(part(yw, whole), bias: part(b, whole), activation: layer.activation)
             }
-            // The first trunk layer reads [θ branch | u branch]: its θ half, plus the bias, once.
+            guard split, !withObservables.isEmpty else { continue }
+            // The first trunk layer reads [θ branch | u branch]: its θ half, plus the bias, once per block.
             let inMax = layer.inMax
-            let row = MatrixView(workspace.sharedRow, rows: 1, cols: layer.outMax, batch: spec.networkCount, batchStride: layer.outMax)
-            try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<1).columns(0..<n1)), b: part(w.rows(0..<n1)),
-                            beta: 0, c: part(row), sizes: part(layer.outWidths.map { GemmSize(m: 1, n: $0, k: n1) }))
-            try device.addBias(part(row), bias: part(b), activation: .identity)
+            let halves = MatrixView(workspace.sharedRows, rows: blocks, cols: layer.outMax, batch: spec.networkCount,
+                                    batchStride: workspace.sharedBlockCapacity * layer.outMax)
+            try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<blocks).columns(0..<n1), withObservables),
+                            b: part(w.rows(0..<n1), withObservables), beta: 0, c: part(halves, withObservables),
+                            sizes: part(layer.outWidths.map { GemmSize(m: blocks, n: $0, k: n1) }, withObservables))
+            try device.addBias(part(halves, withObservables), bias: part(b, withObservables), activation: .identity)
             if inMax > n1 {
-                let uSizes = sizes.indices.map { GemmSize(m: sizes[$0].m, n: layer.outWidths[$0], k: layer.inWidths[$0] - n1) }
-                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.columns(n1..<inMax)), b: part(w.rows(n1..<inMax)),
-                                beta: 0, c: part(y), sizes: part(uSizes))
+                let uSizes = sizes.indices.map { GemmSize(m: rows, n: layer.outWidths[$0], k: max(0, layer.inWidths[$0] - n1)) }
+                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.columns(n1..<inMax), withObservables),
+                                b: part(w.rows(n1..<inMax), withObservables), beta: 0, c: part(y, withObservables), sizes: part(uSizes, withObservables))
             } else {
-                try device.fill(part(y), value: 0)
+                try device.fill(part(y, withObservables), value: 0)
             }
-            try device.addBias(part(y), bias: part(row), activation: layer.activation)
+            for k in 0..<blocks {
+                try device.addBias(part(y.rows((k * blockRows)..<((k + 1) * blockRows)), withObservables),
+                                   bias: part(halves.rows(k..<(k + 1)), withObservables), activation: layer.activation)
+            }
         }
-        if shared {
-            for i in range where spec.precedingCounts[i] == 0 {
-                let out = slotView(workspace.activations[outputSlot], slot: outputSlot, rows: rows, capacity: workspace.capacity).batches(i..<(i + 1))
-                let first = MatrixView(out.buffer, offset: out.offset, rows: rows, cols: out.cols, rowStride: 0, batch: 1, batchStride: out.batchStride)
-                try device.copy(first, into: out)
+        if shared, !thetaOnly.isEmpty {
+            // Each block's output row of the θ-only networks, copied to the block's rows. Last
+            // block first: row k lies in no later-copied block's rows (k < k·blockRows for k ≥ 1).
+            let out = part(slotView(workspace.activations[outputSlot], slot: outputSlot, rows: rows, capacity: workspace.capacity), thetaOnly)
+            for k in (0..<blocks).reversed() {
+                let row = MatrixView(out.buffer, offset: out.offset + k * out.rowStride, rows: blockRows, cols: out.cols, rowStride: 0,
+                                     batch: out.batch, batchStride: out.batchStride)
+                try device.copy(row, into: out.rows((k * blockRows)..<((k + 1) * blockRows)))
             }
         }
     }

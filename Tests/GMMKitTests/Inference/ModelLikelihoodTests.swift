@@ -57,6 +57,26 @@ import Testing
         }
     }
 
+    @Test("batched θ values (θ-only work once per θ block of a pass) equal per-event evaluation with nothing shared",
+          arguments: ["cpu", "opencl:cpu"])
+    func thetaBlocksMatchPerEvent(deviceName: String) throws {
+        let device = try Devices.open(deviceName)
+        let model = try InferenceFixtures.toyModel(epochs: 1, device: cpu)
+        var rng = TestRandom(seed: 12)
+        // 200 events × 60 θ: 40 blocks in the first cpu pass, 20 in the second; 20 events × 300 θ:
+        // more blocks per pass than a workspace shares over, so every row is done separately.
+        for (count, thetaCount) in [(200, 60), (20, 300)] {
+            let x = try InferenceFixtures.toyEvents(count: count, cx: 0.6, cy: -0.4, seed: 13)
+            let thetas = (0..<thetaCount).map { _ in [3 * rng.uniform() - 1.5, 3 * rng.uniform() - 1.5] }
+            let values = try ModelLikelihood(model: model, data: x, device: device, space: .data).values(thetas)
+            for k in stride(from: 0, to: thetaCount, by: thetaCount / 12) {
+                let perEvent = Array(repeating: thetas[k], count: count).flatMap { $0 }
+                let reference = -(try model.logProb(x, theta: perEvent, device: cpu, shareThetaRuns: false)).reduce(0, +)
+                #expect(abs(values[k] - reference) < 1e-5 * abs(reference) + 1e-3, "\(count) events, θ \(k): \(values[k]) vs \(reference)")
+            }
+        }
+    }
+
     @Test("the exact θ-gradient matches central finite differences, in both spaces and with weights", arguments: [LikelihoodSpace.latent, .data])
     func gradient(space: LikelihoodSpace) throws {
         let model = try InferenceFixtures.toyModel(epochs: 2, device: cpu)
