@@ -20,6 +20,10 @@ public protocol Device: AnyObject {
     /// Events per evaluation pass that run fastest here: small enough for the activations to
     /// stay in the caches of a CPU, large enough to fill a GPU.
     var preferredEvaluationRows: Int { get }
+    /// The fewest events with one θ worth a pass of their own, in which the work that depends
+    /// on θ alone is done once: a fraction of a pass where arithmetic sets the pace (a CPU), a
+    /// whole pass where shorter passes cost more in launches and transfers than they save (a GPU).
+    var minimumOneThetaPassRows: Int { get }
 
     // MARK: Memory
 

@@ -175,7 +175,7 @@ extension DensityModel {
     /// values [rows, d]; `collect` reads the evaluator's results after each chunk.
     ///
     /// With one θ per event, a run of consecutive events with the same θ (events simulated
-    /// at one θ point and stored together) of at least ``sharedThetaRun(capacity:)`` events is
+    /// at one θ point and stored together) of at least ``sharedThetaRun(capacity:device:)`` events is
     /// a chunk of its own, in which the work that depends on θ alone is done once
     /// (``DeviceBatch/thetaBlockRows``); `shareThetaRuns: false` turns that off (for tests).
     func evaluateChunks(count n: Int, theta: [Double], device: Device, shareThetaRuns: Bool = true,
@@ -189,7 +189,7 @@ extension DensityModel {
         while start < n {
             let (end, shared) = oneTheta || !shareThetaRuns ? (min(n, start + evaluator.capacity), oneTheta)
                 : nextChunk(theta: theta, start: start, count: n, capacity: evaluator.capacity,
-                            minimumRun: Self.sharedThetaRun(capacity: evaluator.capacity))
+                            minimumRun: Self.sharedThetaRun(capacity: evaluator.capacity, device: device))
             let rows = start..<end
             let u = try latent(rows)
             let encoded = encode(latent: u, theta: thetaRows(theta, rows), weights: nil, count: rows.count)
@@ -202,9 +202,9 @@ extension DensityModel {
     }
 
     /// The shortest run of events with one θ that ``evaluateChunks`` evaluates as a chunk of
-    /// its own: an eighth of a full chunk (1024 events on `cpu`), so that shorter passes do
-    /// not cost more than the θ-only work they save.
-    static func sharedThetaRun(capacity: Int) -> Int { max(2, capacity / 8) }
+    /// its own: the device's ``Device/minimumOneThetaPassRows`` (1024 events on `cpu`, a
+    /// whole pass on OpenCL devices), at most a chunk.
+    static func sharedThetaRun(capacity: Int, device: Device) -> Int { max(2, min(capacity, device.minimumOneThetaPassRows)) }
 
     /// The chunk of events [start, end) that starts at `start` for θ [N, p]: a run of at least
     /// `minimumRun` events with one θ (cut at `capacity`), with `shared` true; otherwise up to
