@@ -6,6 +6,10 @@
 #include <string.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t calls = PTHREAD_MUTEX_INITIALIZER;
+
+void gmm_hdf5_lock(void) { pthread_mutex_lock(&calls); }
+void gmm_hdf5_unlock(void) { pthread_mutex_unlock(&calls); }
 static GMMHDF5 api;
 static int loaded;
 

@@ -155,6 +155,10 @@ typedef struct GMMHDF5 {
 int gmm_hdf5_load(char *error, size_t error_length);
 /// The resolved entry points; NULL before a successful gmm_hdf5_load.
 const GMMHDF5 *gmm_hdf5(void);
+/// The process-wide lock around HDF5 calls: a serial HDF5 build (Debian's) must not be entered
+/// by two threads at once. Not recursive.
+void gmm_hdf5_lock(void);
+void gmm_hdf5_unlock(void);
 /// The number of links in `group` (H5Gget_info), or -1 on failure.
 long long gmm_hdf5_link_count(gmm_hid_t group);
 

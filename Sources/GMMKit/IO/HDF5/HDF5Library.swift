@@ -16,8 +16,17 @@ enum HDF5Library {
         return api.pointee
     }
 
+    /// Runs `body`, which calls HDF5, holding the process-wide HDF5 lock: Debian's HDF5 is a
+    /// serial build, which two threads (parallel reads, or tests run in parallel) must not
+    /// enter at once. Every handle `body` opens must be closed before it returns.
+    static func serialized<T>(_ body: () throws -> T) rethrows -> T {
+        gmm_hdf5_lock()
+        defer { gmm_hdf5_unlock() }
+        return try body()
+    }
+
     /// Whether the HDF5 library can be loaded on this machine.
-    static var isAvailable: Bool { (try? api()) != nil }
+    static var isAvailable: Bool { serialized { (try? api()) != nil } }
 
     // HDF5 constants (H5Ipublic.h, H5Tpublic.h, H5Fpublic.h): stable across 1.10–1.14.
     static let defaultProperties: gmm_hid_t = 0  // H5P_DEFAULT

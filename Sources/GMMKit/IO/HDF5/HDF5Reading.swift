@@ -18,6 +18,10 @@ import Glibc
 /// Integer and floating-point element types of any size are converted to float64 by HDF5.
 enum HDF5Reader {
     static func read(_ path: String, object: String?) throws -> DataTable {
+        try HDF5Library.serialized { try readHoldingLock(path, object: object) }
+    }
+
+    private static func readHoldingLock(_ path: String, object: String?) throws -> DataTable {
         let h5 = try HDF5Library.api()
         let file = h5.Fopen(path, HDF5Library.readOnly, HDF5Library.defaultProperties)
         guard file >= 0 else {

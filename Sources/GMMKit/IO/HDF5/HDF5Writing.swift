@@ -21,6 +21,10 @@ enum HDF5Writer {
     /// - Throws: `DataTableError.hdf5Unavailable` without HDF5, `DataTableError.corrupt` when
     ///   HDF5 refuses an item, `FileIOError` when the file cannot be written.
     static func write(_ items: [Item], to path: String) throws {
+        try HDF5Library.serialized { try writeHoldingLock(items, to: path) }
+    }
+
+    private static func writeHoldingLock(_ items: [Item], to path: String) throws {
         let h5 = try HDF5Library.api()
         try writeFileAtomically(to: path) { writer in
             let created = h5.Fcreate(writer.path, HDF5Library.truncate, HDF5Library.defaultProperties, HDF5Library.defaultProperties)
