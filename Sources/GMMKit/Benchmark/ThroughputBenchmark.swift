@@ -142,27 +142,23 @@ public struct ThroughputBenchmark {
         let trainingRate = trainedEvents / trainingSeconds
         let epochFlops = trainedEvents * (forwardFlops + backwardFlops) + validationEvents * forwardFlops
         let x = Array(events.x.prefix(4 * evaluationEvents)), theta = Array(events.theta.prefix(2 * evaluationEvents))
-        let t0 = monotonicSeconds()
-        _ = try model.logProb(x, theta: theta, device: device)
-        let logProbSeconds = monotonicSeconds() - t0
-        let t2 = monotonicSeconds()
-        _ = try model.logProb(x, theta: [0.3, -0.2], device: device)
-        let sharedSeconds = monotonicSeconds() - t2
+        /// The wall time of one run of `body`.
+        func seconds(_ body: () throws -> Void) rethrows -> Double {
+            let start = monotonicSeconds()
+            try body()
+            return monotonicSeconds() - start
+        }
+        let logProbSeconds = try seconds { _ = try model.logProb(x, theta: theta, device: device) }
+        let sharedSeconds = try seconds { _ = try model.logProb(x, theta: [0.3, -0.2], device: device) }
         // The same events in a seeded random order: no runs of one θ to share work over.
         var order = Array(0..<evaluationEvents)
         var rng = SeededGenerator(seed: 11)
         order.shuffle(using: &rng)
         let shuffledX = order.flatMap { x[(4 * $0)..<(4 * $0 + 4)] }, shuffledTheta = order.flatMap { theta[(2 * $0)..<(2 * $0 + 2)] }
-        let ts = monotonicSeconds()
-        _ = try model.logProb(shuffledX, theta: shuffledTheta, device: device)
-        let shuffledSeconds = monotonicSeconds() - ts
+        let shuffledSeconds = try seconds { _ = try model.logProb(shuffledX, theta: shuffledTheta, device: device) }
         let latent = try model.toLatent(x)
-        let tl = monotonicSeconds()
-        _ = try model.logProbLatent(latent, theta: theta, device: device)
-        let latentSeconds = monotonicSeconds() - tl
-        let t1 = monotonicSeconds()
-        _ = try model.sample(count: evaluationEvents, theta: [0.3, -0.2], seed: 1, device: device)
-        let sampleSeconds = monotonicSeconds() - t1
+        let latentSeconds = try seconds { _ = try model.logProbLatent(latent, theta: theta, device: device) }
+        let sampleSeconds = try seconds { _ = try model.sample(count: evaluationEvents, theta: [0.3, -0.2], seed: 1, device: device) }
         /// A whole-array measurement: `evaluationEvents` events in `seconds`, forward FLOPs only.
         func evaluation(_ name: String, seconds: Double) -> Measurement {
             let gflops = forwardFlops * Double(evaluationEvents) / seconds / 1e9

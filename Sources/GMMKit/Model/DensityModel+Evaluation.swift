@@ -218,13 +218,12 @@ extension DensityModel {
             while r + length < min(n, r + cap), (0..<p).allSatisfy({ theta[(r + length) * p + $0] == theta[r * p + $0] }) { length += 1 }
             return length
         }
-        if run(from: start, cap: minimumRun) >= minimumRun {
-            return (start + run(from: start, cap: capacity), true)
-        }
-        var end = start
+        let first = run(from: start, cap: capacity)
+        if first >= minimumRun { return (start + first, true) }
+        var end = start + first
         while end < limit {
             let length = run(from: end, cap: minimumRun)
-            if length >= minimumRun, end > start { break }
+            if length >= minimumRun { break }
             end = min(limit, end + length)
         }
         return (end, false)

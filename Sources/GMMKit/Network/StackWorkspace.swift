@@ -109,9 +109,11 @@ extension NetworkStack {
             }
             let y = outputView(layer, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
             let (w, b) = (layer.weights(parameters), layer.biases(parameters))
+            // Whether network i's part of this layer depends on θ alone (one row per block when shared).
+            func thetaOnlyHere(_ i: Int) -> Bool { layer.input == .parameters || spec.precedingCounts[i] == 0 }
             var sizes = layer.forwardSizes(rows: rows)
             if shared {
-                for i in sizes.indices where layer.input == .parameters || spec.precedingCounts[i] == 0 { sizes[i].m = blocks }
+                for i in sizes.indices where thetaOnlyHere(i) { sizes[i].m = blocks }
             }
             // The networks done whole: all of them, or (first trunk layer, shared) the θ-only ones.
             let split = shared && layer.input == .slot(0) && n1 > 0
@@ -119,7 +121,7 @@ extension NetworkStack {
             if !whole.isEmpty {
                 // When every network of the call is θ-only here, its views hold one row per block
                 // (a device that runs the padded product then does no per-row work).
-                let compact = shared && (layer.input == .parameters || whole.allSatisfy { spec.precedingCounts[$0] == 0 })
+                let compact = shared && whole.allSatisfy(thetaOnlyHere)
                 let (xw, yw) = compact ? (x.rows(0..<blocks), y.rows(0..<blocks)) : (x, y)
                 try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(xw, whole), b: part(w, whole), beta: 0, c: part(yw, whole),
                                 sizes: part(sizes, whole))
