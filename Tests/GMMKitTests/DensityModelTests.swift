@@ -206,6 +206,32 @@ import Glibc
         }
     }
 
+    @Test("events whose θ points are mixed within a chunk, evaluated sorted by θ, come back in the caller's order")
+    func mixedThetaSorted() throws {
+        let (model, events) = try Self.threeObservableModel(device: cpu)
+        // θ ∈ {−1, 0, 1} in turn: no runs, three blocks of one θ per chunk once sorted.
+        let n = 600
+        let x = Array(events.x.prefix(3 * n)), theta = Array(events.theta.prefix(n))
+        let sorted = try #require(model.sortedByTheta(theta, rows: n, minimumMeanRows: cpu.minimumThetaBlockRows))
+        #expect(sorted.blocks.bounds == [0, 200, 400, 600])
+        #expect(Set(sorted.order) == Set(0..<n))
+        for k in 0..<3 { #expect(Set(sorted.blocks.rows(k).map { theta[sorted.order[$0]] }).count == 1, "block \(k) holds one θ") }
+        let inOrder = try model.logProb(x, theta: theta, device: cpu)
+        let separate = try model.logProb(x, theta: theta, device: cpu, shareThetaRuns: false)
+        for (r, (p, q)) in zip(inOrder, separate).enumerated() { #expect(abs(p - q) <= 1e-4 * max(1, abs(q)), "row \(r): \(p) vs \(q)") }
+        // The factors, against each θ point's events evaluated at that one θ.
+        let u = try model.toLatent(x)
+        let factors = try model.logProbLatentFactors(u, theta: theta, device: cpu)
+        for t in [-1.0, 0, 1] {
+            let rows = (0..<n).filter { theta[$0] == t }
+            let alone = try model.logProbLatentFactors(rows.flatMap { u[(3 * $0)..<(3 * $0 + 3)] }, theta: [t], device: cpu)
+            for (k, r) in rows.enumerated() {
+                for i in 0..<3 { #expect(abs(factors[3 * r + i] - alone[3 * k + i]) <= 1e-4 * max(1, abs(alone[3 * k + i])), "row \(r), factor \(i)") }
+            }
+        }
+        #expect(model.sortedByTheta(theta, rows: n, minimumMeanRows: 300) == nil, "blocks of 200 rows are below a minimum of 300")
+    }
+
     @Test("chunks: runs of events with one θ are chunks of their own, others fill chunks up to the next run")
     func thetaRunChunks() throws {
         let (model, _) = try NetworkGradientTests.smallModel()

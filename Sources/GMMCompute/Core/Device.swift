@@ -24,6 +24,10 @@ public protocol Device: AnyObject {
     /// on θ alone is done once: a fraction of a pass where arithmetic sets the pace (a CPU), a
     /// whole pass where shorter passes cost more in launches and transfers than they save (a GPU).
     var minimumOneThetaPassRows: Int { get }
+    /// The fewest rows per block, on average, for which a pass whose rows come in blocks with
+    /// one θ each (a training batch sorted by θ point) does its θ-only work once per block:
+    /// each block costs a few small operations, cheap calls on a CPU but kernel launches on a GPU.
+    var minimumThetaBlockRows: Int { get }
 
     // MARK: Memory
 

@@ -88,6 +88,9 @@ public final class OpenCLDevice: Device {
     /// A whole pass: on an H100, logprob of events stored by θ point in runs of 20,000 was 10%
     /// slower when each run was a pass of its own (the host side, not the device, sets the pace).
     public var minimumOneThetaPassRows: Int { 65_536 }
+    /// 1024 rows: every block adds kernel launches (about six per layer pass), which a training
+    /// batch of 5000 events from 49 θ points would not repay on a GPU (not measured there).
+    public var minimumThetaBlockRows: Int { 1024 }
 
     public var summary: String {
         let gib = Double(descriptor.globalMemory) / 1_073_741_824

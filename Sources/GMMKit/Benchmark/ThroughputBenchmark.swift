@@ -68,7 +68,9 @@ public struct ThroughputBenchmark {
     }
 
     /// Forward (and forward + backward) passes of the model's networks with the mixture
-    /// likelihood on `batch` events, and the likelihood kernel alone.
+    /// likelihood on `batch` toy events from the 49 training points, sorted by point as the
+    /// trainer sorts its batches, and the likelihood kernel alone. FLOP rates count the whole
+    /// network per event, the θ-only work done once per point included as if done per event.
     public func networkPasses(model: DensityModel, batch: Int, peak: Double) throws -> [Measurement] {
         let evaluator = try ModelEvaluator(model: model, device: device, capacity: batch, training: true)
         let data = try ToyModel().makeDataset(eventsPerPoint: (batch + 48) / 49, grid: ToyModel.trainingGrid, seed: 4)
@@ -76,14 +78,17 @@ public struct ThroughputBenchmark {
         let events = try Events(x: Array(data.x.prefix(4 * n)), theta: Array(data.theta.prefix(2 * n)), observables: 4, parameters: 2)
         let latent = try model.toLatent(events.x)
         let block = try DeviceEventBlock(encoded: model.encode(latent: latent, theta: events.theta, weights: nil, count: n), model: model, device: device)
-        let deviceBatch = block.batch(rows: 0..<n)
+        // The events are stored by θ point, as the trainer sorts each batch: the θ-only work
+        // runs once per point.
+        var deviceBatch = block.batch(rows: 0..<n)
+        deviceBatch.thetaBlocks = ThetaBlocks.grouped(points: ArraySlice(events.thetaPoints().indices), minimumMeanRows: device.minimumThetaBlockRows)
         let gradients = try device.makeBuffer(count: model.parameters.count)
         let forwardFlops = evaluator.layout.forwardFlopsPerEvent
         let backwardFlops = evaluator.layout.backwardFlopsPerEvent
         let networksOnly = try time {
             if let stack = evaluator.layout.continuous, let workspace = evaluator.continuousWorkspace {
                 try stack.forward(parameters: evaluator.parameters, theta: deviceBatch.theta, observables: deviceBatch.inputs,
-                                  rows: n, workspace: workspace, device: device)
+                                  rows: n, workspace: workspace, device: device, thetaBlocks: deviceBatch.thetaBlocks)
             }
         }
         let forward = try time { try evaluator.evaluate(deviceBatch) }

@@ -77,7 +77,7 @@ final class ReplicatedEvaluation {
             inputs: MatrixView(inputs, rows: rows, cols: model.observableCount),
             continuousTargets: continuousTargets.map { MatrixView($0, rows: rows, cols: 1, batch: layout.continuousIndices.count, batchStride: capacity) },
             integerTargets: integerTargets.map { MatrixView($0, rows: rows, cols: 1, batch: layout.integerIndices.count, batchStride: capacity) },
-            weights: nil, rows: rows, thetaBlockRows: blockRows)
+            weights: nil, rows: rows, thetaBlocks: ThetaBlocks(rows: rows, blockRows: blockRows))
         try evaluator.evaluate(batch, gradients: weightGradients, lossScale: -1, weightGradients: false)
         let logProb = try evaluator.eventLogProbabilities(rows: rows)
         guard withGradient else { return (logProb, []) }

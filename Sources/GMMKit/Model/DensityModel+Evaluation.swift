@@ -73,8 +73,9 @@ extension DensityModel {
             let chunk = Array(u[(rows.lowerBound * observableCount)..<(rows.upperBound * observableCount)])
             try checkLatent(chunk, firstRow: rows.lowerBound)
             return chunk
-        }) { evaluator, rows in
-            result.append(contentsOf: try evaluator.eventLogProbabilities(rows: rows.count).map(Double.init))
+        }) { evaluator, rows, bufferRow in
+            let values = try evaluator.eventLogProbabilities(rows: rows.count)
+            result.append(contentsOf: bufferRow.map { Double(values[$0]) })
         }
         return result
     }
@@ -110,9 +111,9 @@ extension DensityModel {
             let projected = project(chunk, jacobian: true)
             jacobian = projected.logJacobian
             return projected.latent
-        }) { evaluator, rows in
+        }) { evaluator, rows, bufferRow in
             let latent = try evaluator.eventLogProbabilities(rows: rows.count)
-            for (l, j) in zip(latent, jacobian) { result.append(Double(l) + j) }
+            for (r, j) in zip(bufferRow, jacobian) { result.append(Double(latent[r]) + j) }
         }
         return result
     }
@@ -127,12 +128,14 @@ extension DensityModel {
             let chunk = Array(u[(rows.lowerBound * d)..<(rows.upperBound * d)])
             try checkLatent(chunk, firstRow: rows.lowerBound)
             return chunk
-        }) { evaluator, rows in
+        }) { evaluator, rows, bufferRow in
             var block = [Double](repeating: 0, count: rows.count * d)
             for (buffer, indices) in [(evaluator.continuousLogProb, layout.continuousIndices), (evaluator.integerLogProb, layout.integerIndices)] {
                 guard let buffer else { continue }
                 let values = try evaluator.device.read(buffer)
-                for (j, i) in indices.enumerated() { for r in 0..<rows.count { block[r * d + i] = Double(values[j * evaluator.capacity + r]) } }
+                for (j, i) in indices.enumerated() {
+                    for (r, b) in bufferRow.enumerated() { block[r * d + i] = Double(values[j * evaluator.capacity + b]) }
+                }
             }
             result.append(contentsOf: block)
         }
@@ -172,14 +175,17 @@ extension DensityModel {
     }
 
     /// Evaluates the networks on `count` events in chunks: `latent` gives each chunk's latent
-    /// values [rows, d]; `collect` reads the evaluator's results after each chunk.
+    /// values [rows, d]; `collect` reads the evaluator's results after each chunk, where chunk
+    /// row r sits at buffer row `bufferRow[r]`.
     ///
-    /// With one θ per event, a run of consecutive events with the same θ (events simulated
-    /// at one θ point and stored together) of at least ``sharedThetaRun(capacity:device:)`` events is
-    /// a chunk of its own, in which the work that depends on θ alone is done once
-    /// (``DeviceBatch/thetaBlockRows``); `shareThetaRuns: false` turns that off (for tests).
+    /// With one θ per event, the work that depends on θ alone is done once per θ where events
+    /// share it (``DeviceBatch/thetaBlocks``): a run of consecutive events with the same θ
+    /// (events simulated at one θ point and stored together) of at least
+    /// ``sharedThetaRun(capacity:device:)`` events is a chunk of its own, and a chunk whose
+    /// events mix θ points is evaluated sorted by θ when its blocks of one θ average at least
+    /// ``Device/minimumThetaBlockRows`` events. `shareThetaRuns: false` turns both off (for tests).
     func evaluateChunks(count n: Int, theta: [Double], device: Device, shareThetaRuns: Bool = true,
-                        latent: (Range<Int>) throws -> [Double], _ collect: (ModelEvaluator, Range<Int>) throws -> Void) throws {
+                        latent: (Range<Int>) throws -> [Double], _ collect: (ModelEvaluator, Range<Int>, [Int]) throws -> Void) throws {
         try checkTheta(theta, count: n)
         if n == 0 { return }
         let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(n, Self.evaluationChunk(on: device)), training: false)
@@ -191,14 +197,45 @@ extension DensityModel {
                 : nextChunk(theta: theta, start: start, count: n, capacity: evaluator.capacity,
                             minimumRun: Self.sharedThetaRun(capacity: evaluator.capacity, device: device))
             let rows = start..<end
-            let u = try latent(rows)
-            let encoded = encode(latent: u, theta: thetaRows(theta, rows), weights: nil, count: rows.count)
+            var u = try latent(rows)
+            var chunkTheta = thetaRows(theta, rows)
+            var bufferRow = Array(0..<rows.count)
+            var blocks: ThetaBlocks? = shared ? ThetaBlocks(rows: rows.count, blockRows: rows.count) : nil
+            if !shared, !oneTheta, shareThetaRuns,
+               let (order, sorted) = sortedByTheta(chunkTheta, rows: rows.count, minimumMeanRows: device.minimumThetaBlockRows) {
+                u = permute(u, order, width: observableCount)
+                chunkTheta = permute(chunkTheta, order, width: parameterCount)
+                for (b, r) in order.enumerated() { bufferRow[r] = b }
+                blocks = sorted
+            }
+            let encoded = encode(latent: u, theta: chunkTheta, weights: nil, count: rows.count)
             var batch = try buffers.upload(encoded, model: self)
-            batch.thetaBlockRows = shared ? rows.count : nil
+            batch.thetaBlocks = blocks
             try evaluator.evaluate(batch)
-            try collect(evaluator, rows)
+            try collect(evaluator, rows, bufferRow)
             start = rows.upperBound
         }
+    }
+
+    /// The order that sorts the rows of θ [rows, p] by θ (equal θ adjacent, in order of first
+    /// appearance) and the blocks of one θ it makes, or nil when those hold fewer than
+    /// `minimumMeanRows` rows on average.
+    func sortedByTheta(_ theta: [Double], rows: Int, minimumMeanRows: Int) -> (order: [Int], blocks: ThetaBlocks)? {
+        let p = parameterCount
+        guard p > 0, rows > 1 else { return nil }
+        let most = rows / max(1, minimumMeanRows)
+        var number: [ArraySlice<Double>: Int] = [:]
+        var point = [Int](repeating: 0, count: rows)
+        for r in 0..<rows {
+            let key = theta[(r * p)..<((r + 1) * p)]
+            if let k = number[key] { point[r] = k; continue }
+            guard number.count < most else { return nil }
+            number[key] = number.count
+            point[r] = number.count - 1
+        }
+        let order = (0..<rows).sorted { (point[$0], $0) < (point[$1], $1) }
+        guard let blocks = ThetaBlocks.grouped(points: ArraySlice(order.map { point[$0] }), minimumMeanRows: minimumMeanRows) else { return nil }
+        return (order, blocks)
     }
 
     /// The shortest run of events with one θ that ``evaluateChunks`` evaluates as a chunk of

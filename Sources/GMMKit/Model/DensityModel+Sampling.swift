@@ -59,7 +59,7 @@ extension DensityModel {
                 if let j = layout.continuousIndices.firstIndex(of: i), let stack = layout.continuous, let workspace = evaluator.continuousWorkspace {
                     try device.write((0..<(2 * rows)).map { _ in rng.nextOpenUnitFloat() }, into: uniforms, offset: 0)
                     try stack.forward(parameters: evaluator.parameters, theta: thetaView, observables: inputView, rows: rows,
-                                      workspace: workspace, device: device, networks: j..<(j + 1), thetaBlockRows: rows)
+                                      workspace: workspace, device: device, networks: j..<(j + 1), thetaBlocks: ThetaBlocks(rows: rows, blockRows: rows))
                     let params = evaluator.mixtureParameters(rows: rows, networks: j..<(j + 1))
                     var head = evaluator.head
                     head.meanOffsets = head.meanOffsets.batches(0..<1)
@@ -70,7 +70,7 @@ extension DensityModel {
                 } else if let j = layout.integerIndices.firstIndex(of: i), let stack = layout.categorical, let workspace = evaluator.categoricalWorkspace {
                     try device.write((0..<rows).map { _ in rng.nextOpenUnitFloat() }, into: uniforms, offset: 0)
                     try stack.forward(parameters: evaluator.parameters, theta: thetaView, observables: inputView, rows: rows,
-                                      workspace: workspace, device: device, networks: j..<(j + 1), thetaBlockRows: rows)
+                                      workspace: workspace, device: device, networks: j..<(j + 1), thetaBlocks: ThetaBlocks(rows: rows, blockRows: rows))
                     try device.sampleCategorical(logits: stack.output(workspace, rows: rows).batches(j..<(j + 1)),
                                                  uniforms: MatrixView(uniforms, rows: rows, cols: 1), into: out)
                     // Category index → value: add the interval's lower end.

@@ -5,15 +5,10 @@ extension DensityModel {
     /// weights are allowed, but such a point has no probability distribution to learn).
     public static func weightWarnings(_ events: Events) -> [String] {
         guard let weights = events.weights else { return [] }
-        var totals: [[Double]: Double] = [:]
-        var order: [[Double]] = []
-        for i in 0..<events.count {
-            let point = Array(events.parameters(of: i))
-            if totals[point] == nil { order.append(point) }
-            totals[point, default: 0] += weights[i]
-        }
-        return order.compactMap { point in
-            let total = totals[point] ?? 0
+        let (points, indices) = events.thetaPoints()
+        var totals = [Double](repeating: 0, count: points.count)
+        for (i, k) in indices.enumerated() { totals[k] += weights[i] }
+        return zip(points, totals).compactMap { point, total in
             guard total <= 0 else { return nil }
             let name = point.isEmpty ? "the events" : "θ = (\(point.map { "\($0)" }.joined(separator: ", ")))"
             return "\(name): total weight \(total) is not positive; its events pull the fit the wrong way"
@@ -47,8 +42,14 @@ extension DensityModel {
         var order = Array(0..<n)
         order.shuffle(using: &splitRNG)
         let validationCount = min(n - 1, max(1, Int((Double(n) * training.validationFraction).rounded())))
-        let validation = events.subset(Array(order[0..<validationCount]))
+        // Validation events sorted by θ point: its passes do the θ-only work once per point.
+        let unsortedValidation = events.subset(Array(order[0..<validationCount]))
+        let validationPoints = unsortedValidation.thetaPoints().indices
+        let byPoint = validationPoints.indices.sorted { (validationPoints[$0], $0) < (validationPoints[$1], $1) }
+        let validation = unsortedValidation.subset(byPoint)
+        let validationPointOfRow = byPoint.map { validationPoints[$0] }
         let train = events.subset(Array(order[validationCount...]))
+        let trainPoints = train.thetaPoints().indices
         let meanWeight = (0..<train.count).reduce(0.0) { $0 + train.weight($1) } / Double(train.count)
         guard meanWeight > 0 else { throw ModelError.nonPositiveWeight(field: "events (training split)", total: meanWeight * Double(train.count)) }
         let validationWeight = (0..<validation.count).reduce(0.0) { $0 + validation.weight($1) }
@@ -86,6 +87,15 @@ extension DensityModel {
             var rng = SeededGenerator(seed: training.seed, stream: 1000 + UInt64(state.epoch))
             var permutation = Array(0..<train.count)
             permutation.shuffle(using: &rng)
+            // Each batch's events sorted by θ point (the batch's loss is a sum: its order does
+            // not matter), so that its θ-only work runs once per point.
+            var batchBlocks: [ThetaBlocks?] = []
+            for start in stride(from: 0, to: train.count, by: batchSize) {
+                let range = start..<min(train.count, start + batchSize)
+                permutation[range].sort { (trainPoints[$0], $0) < (trainPoints[$1], $1) }
+                batchBlocks.append(ThetaBlocks.grouped(points: ArraySlice(permutation[range].map { trainPoints[$0] }),
+                                                       minimumMeanRows: device.minimumThetaBlockRows))
+            }
             let encoded = model.encode(latent: permute(trainLatent, permutation, width: observableCount),
                                        theta: permute(train.theta, permutation, width: parameterCount),
                                        weights: permutation.map { train.weight($0) }, count: train.count)
@@ -95,7 +105,9 @@ extension DensityModel {
             while batchStart < train.count {
                 let rows = min(batchSize, train.count - batchStart)
                 state.step += 1
-                try evaluator.evaluate(trainData.batch(rows: batchStart..<(batchStart + rows)), gradients: gradients,
+                var batch = trainData.batch(rows: batchStart..<(batchStart + rows))
+                batch.thetaBlocks = batchBlocks[batchStart / batchSize]
+                try evaluator.evaluate(batch, gradients: gradients,
                                        lossScale: Float(-1 / (Double(rows) * meanWeight)), lossSum: lossSums, lossIndex: 0)
                 try device.adamUpdate(parameters: evaluator.parameters, gradients: gradients, firstMoment: firstMoment, secondMoment: secondMoment,
                                       hyperparameters: AdamHyperparameters(learningRate: Float(state.learningRate), step: state.step))
@@ -107,7 +119,10 @@ extension DensityModel {
             var validationStart = 0
             while validationStart < validation.count {
                 let rows = min(validationEvaluator.capacity, validation.count - validationStart)
-                try validationEvaluator.evaluate(validationData.batch(rows: validationStart..<(validationStart + rows)), lossSum: lossSums, lossIndex: 1)
+                var batch = validationData.batch(rows: validationStart..<(validationStart + rows))
+                batch.thetaBlocks = ThetaBlocks.grouped(points: validationPointOfRow[validationStart..<(validationStart + rows)],
+                                                        minimumMeanRows: device.minimumThetaBlockRows)
+                try validationEvaluator.evaluate(batch, lossSum: lossSums, lossIndex: 1)
                 validationStart += rows
             }
             let sums = try device.read(lossSums)

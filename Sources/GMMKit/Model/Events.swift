@@ -49,6 +49,20 @@ public struct Events: Sendable {
     /// The θ of event `i`, [p].
     public func parameters(of i: Int) -> ArraySlice<Double> { theta[(i * parameterCount)..<((i + 1) * parameterCount)] }
 
+    /// The distinct θ points, numbered by first appearance, and the point of each event, [N].
+    public func thetaPoints() -> (points: [[Double]], indices: [Int]) {
+        var number: [ArraySlice<Double>: Int] = [:]
+        var points: [[Double]] = []
+        let indices = (0..<count).map { i in
+            let point = parameters(of: i)
+            if let k = number[point] { return k }
+            number[point] = points.count
+            points.append(Array(point))
+            return points.count - 1
+        }
+        return (points, indices)
+    }
+
     /// The events with indices `indices`, in that order.
     public func subset(_ indices: [Int]) -> Events {
         var sx = [Double](), st = [Double]()

@@ -14,9 +14,9 @@ struct DeviceBatch {
     var weights: MatrixView?
     /// Events in the block.
     var rows: Int
-    /// Rows per θ block when the rows come in consecutive blocks with one θ each (`rows`: one
-    /// θ for all); lets a forward-only pass do the θ-only work once per block. Nil: θ per row.
-    var thetaBlockRows: Int?
+    /// The rows' consecutive blocks with one θ each (one block: one θ for all), which lets a
+    /// pass do the θ-only work once per block. Nil: θ per row.
+    var thetaBlocks: ThetaBlocks?
 }
 
 /// Host-side encoding of events into the float arrays a ``DeviceBatch`` views.
@@ -127,12 +127,15 @@ final class ModelEvaluator {
                   lossSum: DeviceBuffer? = nil, lossIndex: Int = 0, weightGradients: Bool = true) throws {
         let rows = batch.rows
         let training = gradients != nil
-        let blockRows = training ? nil : batch.thetaBlockRows
+        // θ blocks reach a backward pass only for weight gradients without ∂/∂θ.
+        func blocks(_ workspace: StackWorkspace) -> ThetaBlocks? {
+            training && (!weightGradients || workspace.parameterGradient != nil) ? nil : batch.thetaBlocks
+        }
         if let stack = layout.continuous, let workspace = continuousWorkspace, let logProb = continuousLogProb,
            let targets = batch.continuousTargets {
             let sc = stack.spec.networkCount
             try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device,
-                              thetaBlockRows: blockRows)
+                              thetaBlocks: blocks(workspace))
             let params = mixtureParameters(rows: rows)
             try device.mixtureHead(stack.output(workspace, rows: rows), head: head, into: params)
             let lp = logProbView(logProb, networks: sc, rows: rows)
@@ -144,14 +147,14 @@ final class ModelEvaluator {
                 try device.mixtureHeadBackward(gradient: views, widths: params.widths, head: head, into: stack.outputGradient(workspace, rows: rows))
                 try stack.backward(parameters: parameters, gradients: gradients, masks: masks, theta: batch.theta,
                                    observables: batch.inputs, rows: rows, workspace: workspace, device: device,
-                                   weightGradients: weightGradients)
+                                   weightGradients: weightGradients, thetaBlocks: blocks(workspace))
             }
         }
         if let stack = layout.categorical, let workspace = categoricalWorkspace, let logProb = integerLogProb,
            let targets = batch.integerTargets {
             let si = stack.spec.networkCount
             try stack.forward(parameters: parameters, theta: batch.theta, observables: batch.inputs, rows: rows, workspace: workspace, device: device,
-                              thetaBlockRows: blockRows)
+                              thetaBlocks: blocks(workspace))
             let lp = logProbView(logProb, networks: si, rows: rows)
             let weights = batch.weights.map { MatrixView($0.buffer, offset: $0.offset, rows: rows, cols: 1, batch: si, batchStride: 0) }
             let gradient = training ? (stack.outputGradient(workspace, rows: rows), LossWeights(weights: weights, scale: lossScale)) : nil
@@ -160,7 +163,7 @@ final class ModelEvaluator {
             if let gradients {
                 try stack.backward(parameters: parameters, gradients: gradients, masks: masks, theta: batch.theta,
                                    observables: batch.inputs, rows: rows, workspace: workspace, device: device,
-                                   weightGradients: weightGradients)
+                                   weightGradients: weightGradients, thetaBlocks: blocks(workspace))
             }
         }
     }
