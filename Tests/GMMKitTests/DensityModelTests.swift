@@ -199,7 +199,7 @@ import Glibc
             let perEvent = Array(repeating: theta, count: n).flatMap { $0 }
             let shared = try model.logProb(x, theta: theta, device: device)
             let runs = try model.logProb(x, theta: perEvent, device: device)
-            let separate = try model.logProb(x, theta: perEvent, device: device, shareThetaRuns: false)
+            let separate = try model.logProb(x, theta: perEvent, device: device, shareTheta: false)
             #expect(shared.count == n)
             for (p, q) in zip(shared, separate) { #expect(abs(p - q) <= 1e-4 * max(1, abs(q)), "θ = \(theta): \(p) vs \(q)") }
             for (p, q) in zip(runs, separate) { #expect(abs(p - q) <= 1e-4 * max(1, abs(q)), "θ = \(theta), as a run: \(p) vs \(q)") }
@@ -217,7 +217,7 @@ import Glibc
         #expect(Set(sorted.order) == Set(0..<n))
         for k in 0..<3 { #expect(Set(sorted.blocks.rows(k).map { theta[sorted.order[$0]] }).count == 1, "block \(k) holds one θ") }
         let inOrder = try model.logProb(x, theta: theta, device: cpu)
-        let separate = try model.logProb(x, theta: theta, device: cpu, shareThetaRuns: false)
+        let separate = try model.logProb(x, theta: theta, device: cpu, shareTheta: false)
         for (r, (p, q)) in zip(inOrder, separate).enumerated() { #expect(abs(p - q) <= 1e-4 * max(1, abs(q)), "row \(r): \(p) vs \(q)") }
         // The factors, against each θ point's events evaluated at that one θ.
         let u = try model.toLatent(x)
@@ -230,30 +230,6 @@ import Glibc
             }
         }
         #expect(model.sortedByTheta(theta, rows: n, minimumMeanRows: 300) == nil, "blocks of 200 rows are below a minimum of 300")
-    }
-
-    @Test("chunks: runs of events with one θ are chunks of their own, others fill chunks up to the next run")
-    func thetaRunChunks() throws {
-        let (model, _) = try NetworkGradientTests.smallModel()
-        // θ rows: a run of 40 at a, 5 single rows, a run of 30 at b, 3 rows at a, a run of 100 at c.
-        let (a, b, c) = ([0.1, 0.2], [0.3, -0.4], [-0.5, 0.6])
-        var rows: [[Double]] = Array(repeating: a, count: 40)
-        for k in 0..<5 { rows.append([0.01 * Double(k), 0]) }
-        rows += Array(repeating: b, count: 30) + Array(repeating: a, count: 3) + Array(repeating: c, count: 100)
-        let theta = rows.flatMap { $0 }
-        var chunks: [(Range<Int>, Bool)] = []
-        var start = 0
-        while start < rows.count {
-            let (end, shared) = model.nextChunk(theta: theta, start: start, count: rows.count, capacity: 64, minimumRun: 8)
-            chunks.append((start..<end, shared))
-            start = end
-        }
-        let expected: [(Range<Int>, Bool)] = [(0..<40, true), (40..<45, false), (45..<75, true), (75..<78, false), (78..<142, true), (142..<178, true)]
-        #expect(chunks.map(\.0) == expected.map(\.0) && chunks.map(\.1) == expected.map(\.1))
-        // A capacity-limited mixed chunk: 70 single rows, capacity 64.
-        let mixed: [Double] = (0..<70).flatMap { [Double($0) * 0.01, 0] }
-        let chunk = model.nextChunk(theta: mixed, start: 0, count: 70, capacity: 64, minimumRun: 8)
-        #expect(chunk.end == 64 && !chunk.shared)
     }
 
     @Test("bad input gets one clear error")

@@ -17,9 +17,6 @@ public final class CPUDevice: Device {
     /// stay close to the caches (measured: logprob of 200k events 8% faster than at 65,536).
     public var preferredEvaluationRows: Int { 8192 }
 
-    /// 1024 events, an eighth of a pass (measured: logprob of toy events stored by θ point, runs
-    /// of 6000, 14% faster than the same events shuffled).
-    public var minimumOneThetaPassRows: Int { 1024 }
     /// 16 rows: per-block operations are plain calls here.
     public var minimumThetaBlockRows: Int { 16 }
 

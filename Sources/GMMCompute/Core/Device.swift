@@ -20,13 +20,10 @@ public protocol Device: AnyObject {
     /// Events per evaluation pass that run fastest here: small enough for the activations to
     /// stay in the caches of a CPU, large enough to fill a GPU.
     var preferredEvaluationRows: Int { get }
-    /// The fewest events with one θ worth a pass of their own, in which the work that depends
-    /// on θ alone is done once: a fraction of a pass where arithmetic sets the pace (a CPU), a
-    /// whole pass where shorter passes cost more in launches and transfers than they save (a GPU).
-    var minimumOneThetaPassRows: Int { get }
     /// The fewest rows per block, on average, for which a pass whose rows come in blocks with
-    /// one θ each (a training batch sorted by θ point) does its θ-only work once per block:
-    /// each block costs a few small operations, cheap calls on a CPU but kernel launches on a GPU.
+    /// one θ each (a training batch or a logprob chunk sorted by θ point) does its θ-only work
+    /// once per block: each block costs a few small operations, cheap calls on a CPU but
+    /// kernel launches on a GPU.
     var minimumThetaBlockRows: Int { get }
 
     // MARK: Memory

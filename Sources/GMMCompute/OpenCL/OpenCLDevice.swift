@@ -85,12 +85,11 @@ public final class OpenCLDevice: Device {
     /// 65,536 events: enough work per kernel launch to fill a GPU.
     public var preferredEvaluationRows: Int { 65_536 }
 
-    /// A whole pass: on an H100, logprob of events stored by θ point in runs of 20,000 was 10%
-    /// slower when each run was a pass of its own (the host side, not the device, sets the pace).
-    public var minimumOneThetaPassRows: Int { 65_536 }
-    /// 1024 rows: every block adds kernel launches (about six per layer pass), which a training
-    /// batch of 5000 events from 49 θ points would not repay on a GPU (not measured there).
-    public var minimumThetaBlockRows: Int { 1024 }
+    /// 8192 rows, at most 8 blocks in a 65,536-event pass: every block adds kernel launches
+    /// (a few per layer), and on an H100 the host side already sets the pace of logprob (runs
+    /// of 20,000 events as passes of their own were 10% slower). Training batches of 5000
+    /// events from many θ points therefore stay per row here; not yet measured on a GPU.
+    public var minimumThetaBlockRows: Int { 8192 }
 
     public var summary: String {
         let gib = Double(descriptor.globalMemory) / 1_073_741_824

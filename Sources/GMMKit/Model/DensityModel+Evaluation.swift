@@ -87,17 +87,17 @@ extension DensityModel {
     /// - Throws: ``ModelError`` for a shape mismatch, a non-finite value, a value outside its
     ///   observable's interval or a non-integer value of an integer observable.
     public func logProb(_ x: [Double], theta: [Double], device: Device) throws -> [Double] {
-        try logProb(x, theta: theta, device: device, shareThetaRuns: true)
+        try logProb(x, theta: theta, device: device, shareTheta: true)
     }
 
-    /// ``logProb(_:theta:device:)``; `shareThetaRuns: false` evaluates runs of events with one
-    /// θ like any others (for tests that compare the two).
-    func logProb(_ x: [Double], theta: [Double], device: Device, shareThetaRuns: Bool) throws -> [Double] {
+    /// ``logProb(_:theta:device:)``; `shareTheta: false` does every event's θ-only work on its
+    /// own (for tests that compare the two).
+    func logProb(_ x: [Double], theta: [Double], device: Device, shareTheta: Bool) throws -> [Double] {
         let n = try rowCount(x, field: "x")
         var result = [Double]()
         result.reserveCapacity(n)
         var jacobian: [Double] = []
-        try evaluateChunks(count: n, theta: theta, device: device, shareThetaRuns: shareThetaRuns, latent: { rows in
+        try evaluateChunks(count: n, theta: theta, device: device, shareTheta: shareTheta, latent: { rows in
             let chunk = Array(x[(rows.lowerBound * observableCount)..<(rows.upperBound * observableCount)])
             do {
                 try validateObservables(chunk, count: rows.count)
@@ -178,34 +178,31 @@ extension DensityModel {
     /// values [rows, d]; `collect` reads the evaluator's results after each chunk, where chunk
     /// row r sits at buffer row `bufferRow[r]`.
     ///
-    /// With one θ per event, the work that depends on θ alone is done once per θ where events
-    /// share it (``DeviceBatch/thetaBlocks``): a run of consecutive events with the same θ
-    /// (events simulated at one θ point and stored together) of at least
-    /// ``sharedThetaRun(capacity:device:)`` events is a chunk of its own, and a chunk whose
-    /// events mix θ points is evaluated sorted by θ when its blocks of one θ average at least
-    /// ``Device/minimumThetaBlockRows`` events. `shareThetaRuns: false` turns both off (for tests).
-    func evaluateChunks(count n: Int, theta: [Double], device: Device, shareThetaRuns: Bool = true,
+    /// The work that depends on θ alone is done once per θ where events share it
+    /// (``DeviceBatch/thetaBlocks``): with one θ for all events, once per chunk; with a θ per
+    /// event, a chunk is evaluated sorted by θ when its blocks of one θ average at least
+    /// ``Device/minimumThetaBlockRows`` events (events simulated at a few θ points, stored
+    /// together or not). `shareTheta: false` evaluates every event on its own (for tests).
+    func evaluateChunks(count n: Int, theta: [Double], device: Device, shareTheta: Bool = true,
                         latent: (Range<Int>) throws -> [Double], _ collect: (ModelEvaluator, Range<Int>, [Int]) throws -> Void) throws {
         try checkTheta(theta, count: n)
         if n == 0 { return }
         let evaluator = try ModelEvaluator(model: self, device: device, capacity: min(n, Self.evaluationChunk(on: device)), training: false)
         let buffers = try ChunkBuffers(evaluator: evaluator)
         let oneTheta = theta.count == parameterCount
-        var start = 0
-        while start < n {
-            let (end, shared) = oneTheta || !shareThetaRuns ? (min(n, start + evaluator.capacity), oneTheta)
-                : nextChunk(theta: theta, start: start, count: n, capacity: evaluator.capacity,
-                            minimumRun: Self.sharedThetaRun(capacity: evaluator.capacity, device: device))
-            let rows = start..<end
+        for start in stride(from: 0, to: n, by: evaluator.capacity) {
+            let rows = start..<min(n, start + evaluator.capacity)
             var u = try latent(rows)
             var chunkTheta = thetaRows(theta, rows)
             var bufferRow = Array(0..<rows.count)
-            var blocks: ThetaBlocks? = shared ? ThetaBlocks(rows: rows.count, blockRows: rows.count) : nil
-            if !shared, !oneTheta, shareThetaRuns,
+            var blocks: ThetaBlocks? = oneTheta && shareTheta ? ThetaBlocks(rows: rows.count, blockRows: rows.count) : nil
+            if !oneTheta, shareTheta,
                let (order, sorted) = sortedByTheta(chunkTheta, rows: rows.count, minimumMeanRows: device.minimumThetaBlockRows) {
-                u = permute(u, order, width: observableCount)
-                chunkTheta = permute(chunkTheta, order, width: parameterCount)
-                for (b, r) in order.enumerated() { bufferRow[r] = b }
+                if order != bufferRow {
+                    u = permute(u, order, width: observableCount)
+                    chunkTheta = permute(chunkTheta, order, width: parameterCount)
+                    for (b, r) in order.enumerated() { bufferRow[r] = b }
+                }
                 blocks = sorted
             }
             let encoded = encode(latent: u, theta: chunkTheta, weights: nil, count: rows.count)
@@ -213,57 +210,44 @@ extension DensityModel {
             batch.thetaBlocks = blocks
             try evaluator.evaluate(batch)
             try collect(evaluator, rows, bufferRow)
-            start = rows.upperBound
         }
     }
 
     /// The order that sorts the rows of θ [rows, p] by θ (equal θ adjacent, in order of first
-    /// appearance) and the blocks of one θ it makes, or nil when those hold fewer than
-    /// `minimumMeanRows` rows on average.
+    /// appearance, rows of one θ in their order) and the blocks of one θ it makes, or nil when
+    /// those hold fewer than `minimumMeanRows` rows on average.
     func sortedByTheta(_ theta: [Double], rows: Int, minimumMeanRows: Int) -> (order: [Int], blocks: ThetaBlocks)? {
         let p = parameterCount
         guard p > 0, rows > 1 else { return nil }
         let most = rows / max(1, minimumMeanRows)
         var number: [ArraySlice<Double>: Int] = [:]
         var point = [Int](repeating: 0, count: rows)
+        var counts: [Int] = []
         for r in 0..<rows {
             let key = theta[(r * p)..<((r + 1) * p)]
-            if let k = number[key] { point[r] = k; continue }
-            guard number.count < most else { return nil }
-            number[key] = number.count
-            point[r] = number.count - 1
+            // Events stored by θ point repeat the previous row's θ: no lookup then.
+            if r > 0, key == theta[((r - 1) * p)..<(r * p)] {
+                point[r] = point[r - 1]
+            } else if let k = number[key] {
+                point[r] = k
+            } else {
+                guard counts.count < most else { return nil }
+                number[key] = counts.count
+                point[r] = counts.count
+                counts.append(0)
+            }
+            counts[point[r]] += 1
         }
-        let order = (0..<rows).sorted { (point[$0], $0) < (point[$1], $1) }
-        guard let blocks = ThetaBlocks.grouped(points: ArraySlice(order.map { point[$0] }), minimumMeanRows: minimumMeanRows) else { return nil }
-        return (order, blocks)
-    }
-
-    /// The shortest run of events with one θ that ``evaluateChunks`` evaluates as a chunk of
-    /// its own: the device's ``Device/minimumOneThetaPassRows`` (1024 events on `cpu`, a
-    /// whole pass on OpenCL devices), at most a chunk.
-    static func sharedThetaRun(capacity: Int, device: Device) -> Int { max(2, min(capacity, device.minimumOneThetaPassRows)) }
-
-    /// The chunk of events [start, end) that starts at `start` for θ [N, p]: a run of at least
-    /// `minimumRun` events with one θ (cut at `capacity`), with `shared` true; otherwise up to
-    /// `capacity` events that stops where such a run begins.
-    func nextChunk(theta: [Double], start: Int, count n: Int, capacity: Int, minimumRun: Int) -> (end: Int, shared: Bool) {
-        let p = parameterCount
-        let limit = min(n, start + capacity)
-        // The length of the run of rows equal to row r's θ, from r, counted up to `cap` rows.
-        func run(from r: Int, cap: Int) -> Int {
-            var length = 1
-            while r + length < min(n, r + cap), (0..<p).allSatisfy({ theta[(r + length) * p + $0] == theta[r * p + $0] }) { length += 1 }
-            return length
+        // A counting sort: block k starts after the rows of points 0..<k.
+        var bounds = [0]
+        for count in counts { bounds.append(bounds[bounds.count - 1] + count) }
+        var next = Array(bounds.dropLast())
+        var order = [Int](repeating: 0, count: rows)
+        for r in 0..<rows {
+            order[next[point[r]]] = r
+            next[point[r]] += 1
         }
-        let first = run(from: start, cap: capacity)
-        if first >= minimumRun { return (start + first, true) }
-        var end = start + first
-        while end < limit {
-            let length = run(from: end, cap: minimumRun)
-            if length >= minimumRun { break }
-            end = min(limit, end + length)
-        }
-        return (end, false)
+        return (order, ThetaBlocks(bounds: bounds))
     }
 }
 

@@ -71,7 +71,7 @@ import Testing
             let values = try ModelLikelihood(model: model, data: x, device: device, space: .data).values(thetas)
             for k in stride(from: 0, to: thetaCount, by: thetaCount / 12) {
                 let perEvent = Array(repeating: thetas[k], count: count).flatMap { $0 }
-                let reference = -(try model.logProb(x, theta: perEvent, device: cpu, shareThetaRuns: false)).reduce(0, +)
+                let reference = -(try model.logProb(x, theta: perEvent, device: cpu, shareTheta: false)).reduce(0, +)
                 #expect(abs(values[k] - reference) < 1e-5 * abs(reference) + 1e-3, "\(count) events, θ \(k): \(values[k]) vs \(reference)")
             }
         }
