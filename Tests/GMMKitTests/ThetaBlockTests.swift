@@ -103,4 +103,27 @@ struct ThetaBlockTests {
         let inBlocks = try evaluator.eventLogProbabilities(rows: n)
         for r in 0..<n { #expect(abs(inBlocks[r] - perRow[r]) <= 1e-5 * abs(perRow[r]) + 1e-5, "row \(r): \(inBlocks[r]) vs \(perRow[r])") }
     }
+
+    @Test("one data set at several θ, its event work done once per pass, gives the per-row log-densities (cpu and PoCL)",
+          arguments: ["cpu", "opencl:cpu"])
+    func repeatedEventsMatchPerRow(deviceName: String) throws {
+        let device = try Devices.open(deviceName)
+        let (model, all) = try NetworkGradientTests.smallModel()
+        let tuned = randomised(model, seed: 11)
+        let n = 30, thetas: [[Double]] = [[0.3, -0.2], [-1.1, 0.9], [0.8, 0.8], [0, -1.4], [1.2, 0.1]]
+        let events = all.subset(Array(0..<n).map { $0 * 5 })
+        let latent = try tuned.toLatent(events.x)
+        let rows = n * thetas.count
+        let encoded = tuned.encode(latent: Array(repeating: latent, count: thetas.count).flatMap { $0 },
+                                   theta: thetas.flatMap { Array(repeating: $0, count: n).flatMap { $0 } }, weights: nil, count: rows)
+        let evaluator = try ModelEvaluator(model: tuned, device: device, capacity: rows, training: false)
+        let block = try DeviceEventBlock(encoded: encoded, model: tuned, device: device)
+        var batch = block.batch(rows: 0..<rows)
+        try evaluator.evaluate(batch)
+        let perRow = try evaluator.eventLogProbabilities(rows: rows)
+        batch.thetaBlocks = ThetaBlocks(rows: rows, blockRows: n, repeatedEvents: true)
+        try evaluator.evaluate(batch)
+        let repeated = try evaluator.eventLogProbabilities(rows: rows)
+        for r in 0..<rows { #expect(abs(repeated[r] - perRow[r]) <= 1e-5 * abs(perRow[r]) + 1e-5, "row \(r): \(repeated[r]) vs \(perRow[r])") }
+    }
 }

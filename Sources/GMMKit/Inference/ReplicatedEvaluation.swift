@@ -68,8 +68,9 @@ final class ReplicatedEvaluation {
     /// One pass over `rows` rows: θ rows already built (scaled, [rows, thetaWidth]), in blocks
     /// of `blockRows` rows with one θ each; returns each row's log p and, with gradient,
     /// −∂log p/∂(scaled θ) summed over the networks, [rows, thetaWidth]. Without gradient the
-    /// θ-only work is done once per block.
-    private func pass(scaledTheta: [Float], rows: Int, blockRows: Int) throws -> (logProb: [Float], thetaGradient: [Float]) {
+    /// θ-only work is done once per block, and with `repeatedEvents` (every block the same
+    /// events) the work on the events alone once per pass.
+    private func pass(scaledTheta: [Float], rows: Int, blockRows: Int, repeatedEvents: Bool) throws -> (logProb: [Float], thetaGradient: [Float]) {
         let capacity = evaluator.capacity, tw = layout.thetaWidth
         try device.write(scaledTheta, into: theta, offset: 0)
         let batch = DeviceBatch(
@@ -77,7 +78,7 @@ final class ReplicatedEvaluation {
             inputs: MatrixView(inputs, rows: rows, cols: model.observableCount),
             continuousTargets: continuousTargets.map { MatrixView($0, rows: rows, cols: 1, batch: layout.continuousIndices.count, batchStride: capacity) },
             integerTargets: integerTargets.map { MatrixView($0, rows: rows, cols: 1, batch: layout.integerIndices.count, batchStride: capacity) },
-            weights: nil, rows: rows, thetaBlocks: ThetaBlocks(rows: rows, blockRows: blockRows))
+            weights: nil, rows: rows, thetaBlocks: ThetaBlocks(rows: rows, blockRows: blockRows, repeatedEvents: repeatedEvents))
         try evaluator.evaluate(batch, gradients: weightGradients, lossScale: -1, weightGradients: false)
         let logProb = try evaluator.eventLogProbabilities(rows: rows)
         guard withGradient else { return (logProb, []) }
@@ -129,7 +130,7 @@ final class ReplicatedEvaluation {
                     let row = scaledRow(thetas[k0 + b])
                     for _ in 0..<n { scaled.append(contentsOf: row) }
                 }
-                let out = try pass(scaledTheta: scaled, rows: blocks * n, blockRows: n)
+                let out = try pass(scaledTheta: scaled, rows: blocks * n, blockRows: n, repeatedEvents: true)
                 for b in 0..<blocks { accumulate(out, row: b * n, count: n, k: k0 + b, firstEvent: 0) }
                 k0 += blocks
             }
@@ -144,7 +145,7 @@ final class ReplicatedEvaluation {
                     var scaled: [Float] = []
                     scaled.reserveCapacity(range.count * tw)
                     for _ in range { scaled.append(contentsOf: row) }
-                    accumulate(try pass(scaledTheta: scaled, rows: range.count, blockRows: range.count), row: 0, count: range.count, k: k,
+                    accumulate(try pass(scaledTheta: scaled, rows: range.count, blockRows: range.count, repeatedEvents: false), row: 0, count: range.count, k: k,
                                firstEvent: start)
                     start = range.upperBound
                 }

@@ -127,7 +127,10 @@ extension NetworkStack {
     /// sees no observable (its output row then copied to the block's rows; its other slots hold
     /// one row per block), and the θ half of the other networks' first trunk layer (then added
     /// to each row's u half as a per-block bias). One θ for the whole pass is one block of
-    /// `rows`. Passes whose blocks ``sharesTheta(_:rows:workspace:)`` refuses do all the work per row.
+    /// `rows`. When every block holds the same events (``ThetaBlocks/repeatedEvents``), the u
+    /// branch and the u half of the first trunk layers run on the first block and are copied to
+    /// the others. Passes whose blocks ``sharesTheta(_:rows:workspace:)`` refuses do all the
+    /// work per row.
     ///
     /// - Parameters:
     ///   - parameters: the flat parameter buffer.
@@ -142,6 +145,10 @@ extension NetworkStack {
         let compactTheta = shared ? try blockTheta(theta, blocks, workspace: workspace, device: device) : theta
         let (thetaOnly, withObservables) = thetaOnlySplit(range)
         let n1 = spec.n1
+        // The rows of the first block when every block holds the same events: the work on
+        // the events alone runs there and is copied to the other blocks (where the first trunk
+        // layers split into θ and u halves, n1 > 0).
+        let eventRows = shared && blocks.repeatedEvents && n1 > 0 ? blocks.bounds[1] : rows
         for layer in layers {
             var x = inputView(layer, theta: theta, observables: observables, slots: workspace.activations, rows: rows, capacity: workspace.capacity)
             if shared, layer.input == .parameters {
@@ -152,7 +159,9 @@ extension NetworkStack {
             let (w, b) = (layer.weights(parameters), layer.biases(parameters))
             // Whether network i's part of this layer depends on θ alone (one row per block when shared).
             func thetaOnlyHere(_ i: Int) -> Bool { layer.input == .parameters || spec.precedingCounts[i] == 0 }
-            var sizes = layer.forwardSizes(rows: rows)
+            // The u branch reads the events alone: its rows are the first block's when repeated.
+            let layerRows = layer.input == .observables ? eventRows : rows
+            var sizes = layer.forwardSizes(rows: layerRows)
             if shared {
                 for i in sizes.indices where thetaOnlyHere(i) { sizes[i].m = blocks.count }
             }
@@ -163,7 +172,7 @@ extension NetworkStack {
                 // When every network of the call is θ-only here, its views hold one row per block
                 // (a device that runs the padded product then does no per-row work).
                 let compact = shared && whole.allSatisfy(thetaOnlyHere)
-                let (xw, yw) = compact ? (x.rows(0..<blocks.count), y.rows(0..<blocks.count)) : (x, y)
+                let (xw, yw) = compact ? (x.rows(0..<blocks.count), y.rows(0..<blocks.count)) : (x.rows(0..<layerRows), y.rows(0..<layerRows))
                 try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(xw, whole), b: part(w, whole), beta: 0, c: part(yw, whole),
                                 sizes: part(sizes, whole))
                 try device.addBias(part(yw, whole), bias: part(b, whole), activation: layer.activation)
@@ -177,9 +186,14 @@ extension NetworkStack {
                             sizes: part(layer.outWidths.map { GemmSize(m: blocks.count, n: $0, k: n1) }, withObservables))
             try device.addBias(part(halves, withObservables), bias: part(b, withObservables), activation: .identity)
             if inMax > n1 {
-                let uSizes = sizes.indices.map { GemmSize(m: rows, n: layer.outWidths[$0], k: max(0, layer.inWidths[$0] - n1)) }
-                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.columns(n1..<inMax), withObservables),
-                                b: part(w.rows(n1..<inMax), withObservables), beta: 0, c: part(y, withObservables), sizes: part(uSizes, withObservables))
+                let uSizes = sizes.indices.map { GemmSize(m: eventRows, n: layer.outWidths[$0], k: max(0, layer.inWidths[$0] - n1)) }
+                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<eventRows).columns(n1..<inMax), withObservables),
+                                b: part(w.rows(n1..<inMax), withObservables), beta: 0, c: part(y.rows(0..<eventRows), withObservables),
+                                sizes: part(uSizes, withObservables))
+                // Repeated events: the first block's u half is every block's.
+                for k in 1..<(eventRows < rows ? blocks.count : 1) {
+                    try device.copy(part(y.rows(0..<eventRows), withObservables), into: part(y.rows(blocks.rows(k)), withObservables))
+                }
             } else {
                 try device.fill(part(y, withObservables), value: 0)
             }
@@ -216,8 +230,8 @@ extension NetworkStack {
                   observables: MatrixView, rows: Int, workspace: StackWorkspace, device: Device, weightGradients: Bool = true,
                   thetaBlocks: ThetaBlocks? = nil) throws {
         let shared = sharesTheta(thetaBlocks, rows: rows, workspace: workspace)
-        precondition(!shared || (weightGradients && workspace.parameterGradient == nil),
-                     "backward: θ blocks are for weight gradients without ∂/∂θ")
+        precondition(!shared || (weightGradients && workspace.parameterGradient == nil && !(thetaBlocks?.repeatedEvents ?? false)),
+                     "backward: θ blocks are for weight gradients without ∂/∂θ, and not for repeated events")
         let all = 0..<spec.networkCount
         let blocks = (shared ? thetaBlocks : nil) ?? .single  // read only when shared
         let (thetaOnly, withObservables) = thetaOnlySplit(all)

@@ -5,18 +5,27 @@ struct ThetaBlocks: Equatable {
     /// Block boundaries: block k is rows `bounds[k] ..< bounds[k + 1]`; `bounds[0]` is 0 and the
     /// last entry is the pass's row count. Every block holds at least one row.
     let bounds: [Int]
+    /// Whether every block holds the same events in the same order (one data set at several
+    /// θ, as in a likelihood scan): the work that depends on the events alone (the u branch
+    /// and the u half of the first trunk layers) then runs on the first block only and is
+    /// copied to the others. Forward passes only.
+    let repeatedEvents: Bool
 
     /// Blocks of `bounds` (strictly increasing from 0).
     init(bounds: [Int]) {
         precondition(bounds.first == 0 && bounds.count >= 2 && zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 },
                      "ThetaBlocks: bounds must rise strictly from 0")
         self.bounds = bounds
+        repeatedEvents = false
     }
 
-    /// `rows` rows in blocks of `blockRows` rows (the last block may be shorter).
-    init(rows: Int, blockRows: Int) {
+    /// `rows` rows in blocks of `blockRows` rows (the last block may be shorter), each with
+    /// the same events in the same order when `repeatedEvents` (then `rows` must be a multiple).
+    init(rows: Int, blockRows: Int, repeatedEvents: Bool = false) {
         let step = max(1, blockRows)
-        self.init(bounds: Array(stride(from: 0, to: rows, by: step)) + [rows])
+        precondition(!repeatedEvents || rows % step == 0, "ThetaBlocks: repeated events need whole blocks")
+        bounds = Array(stride(from: 0, to: rows, by: step)) + [rows]
+        self.repeatedEvents = repeatedEvents && bounds.count > 2
     }
 
     /// The runs of equal consecutive rows of the first `rows` (≥ 1) rows of a row-major
