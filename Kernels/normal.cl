@@ -26,7 +26,9 @@ inline float gmm_log_interval_probability(float a, float b) {
     // Beyond 9 sigma a tail holds < 1.2e-19: below float resolution next to 1, so skip its erfc.
     float lower = a < -GMM_NEGLIGIBLE_TAIL ? 0.0f : 0.5f * erfc(-a * GMM_INV_SQRT2);
     float upper = b > GMM_NEGLIGIBLE_TAIL ? 0.0f : 0.5f * erfc(b * GMM_INV_SQRT2);
-    return log1p(-(lower + upper));
+    // Small tails: log(1 - t) = -t - t^2/2 - ..., the rest below float resolution for t < 1e-4.
+    float tails = lower + upper;
+    return tails < 1e-4f ? -tails * (1.0f + 0.5f * tails) : log1p(-tails);
 }
 
 // phi(z)/Z for the truncation gradient (0 at z = +-inf), in log space: far outside [lo, hi]

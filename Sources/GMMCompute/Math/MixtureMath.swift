@@ -14,9 +14,7 @@ struct MixtureRow {
     @inline(__always) func logNormalizer() -> Float {
         var peak = -Float.infinity
         for g in 0..<count { peak = max(peak, logits[g]) }
-        var total: Float = 0
-        for g in 0..<count { total += expf(logits[g] - peak) }
-        return peak + logf(total)
+        return peak + logf(VectorExp.sumExp(logits, count: count, shift: peak))
     }
 
     /// log Z_g, the log-probability of component g inside [lo, hi] (0 when untruncated).
@@ -48,9 +46,7 @@ struct MixtureRow {
             peak = max(peak, term)
         }
         if peak == -.infinity { return (peak, lse) }
-        var total: Float = 0
-        for g in 0..<count { total += expf(terms[g] - peak) }
-        return (peak + logf(total), lse)
+        return (peak + logf(VectorExp.sumExp(terms, count: count, shift: peak)), lse)
     }
 
     /// Writes `c · ∂ log p(u) / ∂(logit_g, μ_g, σ_g)` and returns log p(u).

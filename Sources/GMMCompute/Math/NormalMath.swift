@@ -35,7 +35,10 @@ enum NormalMath {
         // Beyond 9σ a tail holds < 1.2e-19: below float resolution next to 1, so skip its erfc.
         let lower: Float = a < -negligibleTail ? 0 : 0.5 * erfcf(-a * 0.707_106_781_186_547_5)
         let upper: Float = b > negligibleTail ? 0 : 0.5 * erfcf(b * 0.707_106_781_186_547_5)
-        return log1pf(-(lower + upper))
+        // Small tails (most components of a trained mixture): log(1 − t) = −t − t²/2 − t³/3 − …,
+        // whose third term is below float resolution (relative t²/3 < 4e-9) for t < 1e-4.
+        let tails = lower + upper
+        return tails < 1e-4 ? -tails * (1 + 0.5 * tails) : log1pf(-tails)
     }
 
     /// Standard scores beyond which a normal tail is negligible in float32 (Q(9) ≈ 1.1e-19).
