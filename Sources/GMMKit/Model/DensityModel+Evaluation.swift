@@ -219,25 +219,10 @@ extension DensityModel {
     func sortedByTheta(_ theta: [Double], rows: Int, minimumMeanRows: Int) -> (order: [Int], blocks: ThetaBlocks)? {
         let p = parameterCount
         guard p > 0, rows > 1 else { return nil }
-        let most = rows / max(1, minimumMeanRows)
-        var number: [ArraySlice<Double>: Int] = [:]
-        var point = [Int](repeating: 0, count: rows)
-        var counts: [Int] = []
-        for r in 0..<rows {
-            let key = theta[(r * p)..<((r + 1) * p)]
-            // Events stored by θ point repeat the previous row's θ: no lookup then.
-            if r > 0, key == theta[((r - 1) * p)..<(r * p)] {
-                point[r] = point[r - 1]
-            } else if let k = number[key] {
-                point[r] = k
-            } else {
-                guard counts.count < most else { return nil }
-                number[key] = counts.count
-                point[r] = counts.count
-                counts.append(0)
-            }
-            counts[point[r]] += 1
-        }
+        let (point, firstRows) = distinctRows(theta, width: p, rows: rows)
+        guard ThetaBlocks.areLongEnough(blocks: firstRows.count, rows: rows, minimumMeanRows: minimumMeanRows) else { return nil }
+        var counts = [Int](repeating: 0, count: firstRows.count)
+        for k in point { counts[k] += 1 }
         // A counting sort: block k starts after the rows of points 0..<k.
         var bounds = [0]
         for count in counts { bounds.append(bounds[bounds.count - 1] + count) }

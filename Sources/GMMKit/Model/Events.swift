@@ -51,16 +51,8 @@ public struct Events: Sendable {
 
     /// The distinct θ points, numbered by first appearance, and the point of each event, [N].
     public func thetaPoints() -> (points: [[Double]], indices: [Int]) {
-        var number: [ArraySlice<Double>: Int] = [:]
-        var points: [[Double]] = []
-        let indices = (0..<count).map { i in
-            let point = parameters(of: i)
-            if let k = number[point] { return k }
-            number[point] = points.count
-            points.append(Array(point))
-            return points.count - 1
-        }
-        return (points, indices)
+        let (indices, firstRows) = distinctRows(theta, width: parameterCount, rows: count)
+        return (firstRows.map { Array(parameters(of: $0)) }, indices)
     }
 
     /// The events with indices `indices`, in that order.
@@ -86,4 +78,26 @@ public struct Events: Sendable {
         observableCount = d
         parameterCount = p
     }
+}
+
+/// The rows of a row-major [rows, width] array numbered by first appearance of their values:
+/// each row's number, [rows], and the first row of each number. Rows equal to the row before
+/// them (events stored by θ point) are numbered without a lookup.
+func distinctRows(_ values: [Double], width: Int, rows: Int) -> (numbers: [Int], firstRows: [Int]) {
+    var number: [ArraySlice<Double>: Int] = [:]
+    var numbers = [Int](repeating: 0, count: rows)
+    var firstRows: [Int] = []
+    for r in 0..<rows {
+        let key = values[(r * width)..<((r + 1) * width)]
+        if r > 0, key == values[((r - 1) * width)..<(r * width)] {
+            numbers[r] = numbers[r - 1]
+        } else if let k = number[key] {
+            numbers[r] = k
+        } else {
+            number[key] = firstRows.count
+            numbers[r] = firstRows.count
+            firstRows.append(r)
+        }
+    }
+    return (numbers, firstRows)
 }

@@ -20,7 +20,8 @@ extension NetworkStack {
         let all = 0..<spec.networkCount
         let blocks = (shared ? thetaBlocks : nil) ?? .single  // read only when shared
         let (thetaOnly, withObservables) = thetaOnlySplit(all)
-        let compactTheta = shared ? try blockTheta(theta, blocks, workspace: workspace, device: device) : theta
+        // The forward pass left one θ row per block in place.
+        let compactTheta = shared ? blockThetaView(theta, blocks, workspace: workspace) : theta
         if shared, !thetaOnly.isEmpty {
             // The θ-only networks' outputs were copied to every row of their block: their
             // gradient is the block's sum, backpropagated on one row per block.

@@ -9,12 +9,20 @@ extension NetworkStack {
     }
 
     /// One θ row per block, [blocks, thetaWidth]: a strided view of `theta` when the blocks are
-    /// evenly spaced, else the blocks' first rows copied into the workspace.
-    func blockTheta(_ theta: MatrixView, _ blocks: ThetaBlocks, workspace: StackWorkspace, device: Device) throws -> MatrixView {
+    /// evenly spaced, else a view of the workspace's copy of the blocks' first rows, which the
+    /// forward pass makes (``copyBlockTheta(_:_:workspace:device:)``) and its backward pass reads.
+    func blockThetaView(_ theta: MatrixView, _ blocks: ThetaBlocks, workspace: StackWorkspace) -> MatrixView {
         if let step = blocks.uniformRows {
             return MatrixView(theta.buffer, offset: theta.offset, rows: blocks.count, cols: theta.cols, rowStride: theta.rowStride * step)
         }
-        let compact = MatrixView(workspace.blockTheta, rows: blocks.count, cols: theta.cols)
+        return MatrixView(workspace.blockTheta, rows: blocks.count, cols: theta.cols)
+    }
+
+    /// Copies each block's first θ row into the workspace when the blocks are not evenly
+    /// spaced, and returns ``blockThetaView(_:_:workspace:)``.
+    private func copyBlockTheta(_ theta: MatrixView, _ blocks: ThetaBlocks, workspace: StackWorkspace, device: Device) throws -> MatrixView {
+        let compact = blockThetaView(theta, blocks, workspace: workspace)
+        guard blocks.uniformRows == nil else { return compact }
         for k in 0..<blocks.count {
             let first = blocks.bounds[k]
             try device.copy(theta.rows(first..<(first + 1)), into: compact.rows(k..<(k + 1)))
@@ -74,7 +82,7 @@ extension NetworkStack {
         let range = networks ?? 0..<spec.networkCount
         let shared = sharesTheta(thetaBlocks, rows: rows, workspace: workspace)
         let blocks = (shared ? thetaBlocks : nil) ?? .single  // read only when shared
-        let compactTheta = shared ? try blockTheta(theta, blocks, workspace: workspace, device: device) : theta
+        let compactTheta = shared ? try copyBlockTheta(theta, blocks, workspace: workspace, device: device) : theta
         let (thetaOnly, withObservables) = thetaOnlySplit(range)
         let n1 = spec.n1
         // The rows of the first block when every block holds the same events: the work on

@@ -46,7 +46,12 @@ struct ThetaBlocks: Equatable {
     static func grouped(points: ArraySlice<Int>, minimumMeanRows: Int) -> ThetaBlocks? {
         guard !points.isEmpty else { return nil }
         let blocks = ThetaBlocks(runsOf: Array(points), width: 1, rows: points.count)
-        return blocks.count * max(1, minimumMeanRows) <= points.count ? blocks : nil
+        return areLongEnough(blocks: blocks.count, rows: points.count, minimumMeanRows: minimumMeanRows) ? blocks : nil
+    }
+
+    /// Whether `blocks` blocks over `rows` rows hold at least `minimumMeanRows` rows on average.
+    static func areLongEnough(blocks: Int, rows: Int, minimumMeanRows: Int) -> Bool {
+        blocks * max(1, minimumMeanRows) <= rows
     }
 
     /// One block of one row.
