@@ -109,13 +109,8 @@ public struct DensityModel: Sendable {
             zip(events.parameters(of: i), reference).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) }
         }
         if indices.isEmpty {
-            var distinct: [[Double]] = []
-            for i in 0..<events.count {
-                let point = Array(events.parameters(of: i))
-                if !distinct.contains(point) { distinct.append(point) }
-                if distinct.count > 10 { break }
-            }
-            throw ModelError.noReferenceEvents(reference: reference, distinct: distinct)
+            // Eleven at most: the message shows ten and whether there are more.
+            throw ModelError.noReferenceEvents(reference: reference, distinct: Array(events.thetaPoints().points.prefix(11)))
         }
         return indices
     }
