@@ -14,7 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
     ],
     targets: [
-        // C shims: run-time loading of OpenCL, CLBlast, OpenBLAS, zlib and HDF5 (dlopen), CPU feature detection.
+        // C shims: run-time loading of OpenCL, CLBlast, OpenBLAS, zlib and HDF5 (dlopen), CPU feature detection,
+        // and the CPU device's fused dense-layer kernel (AVX2 + FMA, chosen at run time).
         .target(
             name: "CGMMSupport",
             cSettings: [.define("CL_TARGET_OPENCL_VERSION", to: "120")],

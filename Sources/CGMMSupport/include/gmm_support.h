@@ -1,6 +1,7 @@
 /// C support for gmm-gpu: run-time loading (dlopen) of OpenBLAS, OpenCL, CLBlast, zlib and HDF5, so the
 /// binary starts and runs its CPU path on machines where some of them are missing, and CPU
-/// feature detection for choosing OpenBLAS kernels before the library is loaded.
+/// feature detection for choosing OpenBLAS kernels before the library is loaded, and the CPU
+/// device's fused dense-layer kernel (AVX2 + FMA).
 #ifndef GMM_SUPPORT_H
 #define GMM_SUPPORT_H
 
@@ -17,6 +18,21 @@
 int gmm_cpu_has_avx512_skylakex(void);
 /// 1 if the CPU supports AVX2 and FMA (OpenBLAS's Haswell kernels).
 int gmm_cpu_has_avx2_fma(void);
+
+// ---- Fused dense layer (dense_avx2.c) -----------------------------------------------------
+/// 1 if ``gmm_dense_rows`` runs here (an x86-64 CPU with AVX2 and FMA).
+int gmm_dense_available(void);
+/// Floats of the packed form of a [k, n] matrix: ceil(n / 16) panels of [k, 16].
+size_t gmm_dense_packed_count(int k, int n);
+/// Packs the row-major [k, n] matrix `b` (leading dimension `ldb`) into panels of 16 columns,
+/// zero-padded: the weights operand of ``gmm_dense_rows``.
+void gmm_dense_pack(int k, int n, const float *b, long ldb, float *packed);
+/// c[r, 0..<n] = act(a[r, 0..<k] · B + bias[0..<n]) for rows r < m, where B is `packed` (from
+/// ``gmm_dense_pack``) and act(v) = max(v, slope v): LeakyReLU for a slope in [0, 1], the
+/// identity for slope 1. Row-major a and c with leading dimensions lda and ldc; other columns of
+/// c are not touched. Single-threaded.
+void gmm_dense_rows(int m, int n, int k, const float *a, long lda, const float *packed, const float *bias,
+                    float slope, float *c, long ldc);
 
 // ---- OpenBLAS -----------------------------------------------------------------------------
 /// Loads OpenBLAS (libopenblas.so.0, then libopenblas.so). Returns 0 on success; otherwise

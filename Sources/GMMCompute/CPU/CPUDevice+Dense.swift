@@ -1,5 +1,62 @@
-/// Dense layers on the CPU: the twins of `Kernels/dense.cl` (matrix products through OpenBLAS).
+import CGMMSupport
+
+/// Dense layers on the CPU: the twins of `Kernels/dense.cl` (matrix products through OpenBLAS,
+/// and a fused product + bias + activation kernel, `dense_avx2.c`, for the forward pass).
 extension CPUDevice {
+    /// Whether the fused dense kernel runs on this CPU (x86-64 with AVX2 and FMA).
+    static let fusedDenseAvailable = gmm_dense_available() != 0
+
+    /// Rows per task of the fused dense layer: tasks are handed to the cores as they come free.
+    private static let denseTaskRows = 128
+
+    /// The fused kernel where ``fusedDenseAvailable`` and the activation's negative slope lies in
+    /// [0, 1] (identity and the paper's LeakyReLU); otherwise ``Device/denseByComposition(_:weights:bias:activation:into:sizes:biasRowBounds:)``.
+    /// One pass over each output tile instead of OpenBLAS's zeroing, packing of `x` and product
+    /// followed by a bias and activation pass. Each item's weights are packed once per call;
+    /// each output element is computed by one task in a fixed order, so results do not depend
+    /// on the number of cores.
+    public func dense(_ x: MatrixView, weights w: MatrixView, bias: MatrixView, activation: Activation, into y: MatrixView,
+                      sizes: [GemmSize], biasRowBounds: [Int]?) throws {
+        let slope = activation.negativeSlope
+        guard Self.fusedDenseAvailable, slope >= 0, slope <= 1 else {
+            return try denseByComposition(x, weights: w, bias: bias, activation: activation, into: y, sizes: sizes, biasRowBounds: biasRowBounds)
+        }
+        ShapeCheck.gemmSizes(sizes, transposeA: false, transposeB: false, a: x, b: w, c: y)
+        ShapeCheck.dense(y, bias: bias, biasRowBounds: biasRowBounds)
+        let bounds = biasRowBounds ?? [0, y.rows]
+        var packedOffsets = [Int](), total = 0
+        for size in sizes {
+            packedOffsets.append(total)
+            total += gmm_dense_packed_count(Int32(size.k), Int32(size.n))
+        }
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, total))
+        defer { packed.deallocate() }
+        let (px, pw, pb, py) = (x.cpuBase, w.cpuBase, bias.cpuBase, y.cpuBase)
+        /// A task: rows `rows` of item `item`, with bias row `biasRow`.
+        struct Task {
+            var item: Int
+            var rows: Range<Int>
+            var biasRow: Int
+        }
+        var tasks: [Task] = []
+        for (b, size) in sizes.enumerated() where size.m > 0 && size.n > 0 {
+            gmm_dense_pack(Int32(size.k), Int32(size.n), pw + b * w.batchStride, w.rowStride, packed + packedOffsets[b])
+            for j in 0..<(bounds.count - 1) {
+                let end = min(bounds[j + 1], size.m)
+                for start in stride(from: min(bounds[j], size.m), to: end, by: Self.denseTaskRows) {
+                    tasks.append(Task(item: b, rows: start..<min(end, start + Self.denseTaskRows), biasRow: j))
+                }
+            }
+        }
+        parallelTasks(tasks.count) { t in
+            let task = tasks[t], size = sizes[task.item]
+            gmm_dense_rows(Int32(task.rows.count), Int32(size.n), Int32(size.k),
+                           px + task.item * x.batchStride + task.rows.lowerBound * x.rowStride, x.rowStride,
+                           packed + packedOffsets[task.item], pb + task.item * bias.batchStride + task.biasRow * bias.rowStride, slope,
+                           py + task.item * y.batchStride + task.rows.lowerBound * y.rowStride, y.rowStride)
+        }
+    }
+
     public func gemm(transposeA: Bool, transposeB: Bool, alpha: Float, a: MatrixView, b: MatrixView,
                      beta: Float, c: MatrixView) throws {
         let (m, n, k) = ShapeCheck.gemm(transposeA: transposeA, transposeB: transposeB, a: a, b: b, c: c)

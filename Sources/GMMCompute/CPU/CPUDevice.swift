@@ -24,9 +24,14 @@ public final class CPUDevice: Device {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         if let core = OpenBLAS.coreName {
             let by = OpenBLAS.status.requestedBy.map { " (core type set by \($0))" } ?? ""
-            return "CPU, \(cores) cores, OpenBLAS \(core) kernels\(by), \(OpenBLAS.threadCount) threads"
+            return "CPU, \(cores) cores, OpenBLAS \(core) kernels\(by), \(OpenBLAS.threadCount) threads\(fusedDenseSummary)"
         }
-        return "CPU, \(cores) cores, portable matrix products (OpenBLAS not loaded: \(OpenBLAS.status.failure ?? "?"))"
+        return "CPU, \(cores) cores, portable matrix products (OpenBLAS not loaded: \(OpenBLAS.status.failure ?? "?"))\(fusedDenseSummary)"
+    }
+
+    /// How dense layers' forward passes run: the fused AVX2 kernel, or not.
+    private var fusedDenseSummary: String {
+        Self.fusedDenseAvailable ? ", dense forward passes fused (AVX2 + FMA)" : ""
     }
 
     // MARK: Memory

@@ -21,3 +21,14 @@ public func parallelFor(_ count: Int, minimumPerChunk: Int = 4096, _ body: (Rang
         body(start..<end)
     }
 }
+
+/// Runs `body(i)` for every i in `0..<count` on all cores, handing out indices as cores come
+/// free, for tasks of unequal cost; a single task runs inline.
+@inline(__always)
+public func parallelTasks(_ count: Int, _ body: (Int) -> Void) {
+    if count <= 1 {
+        if count == 1 { body(0) }
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: count, execute: body)
+}

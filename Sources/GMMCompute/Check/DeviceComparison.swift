@@ -69,10 +69,11 @@ public struct DeviceComparison {
         let activations = rng.floats(d * n * kOut, in: -1...1)
         results.append(try compare("dense forward (gemm+bias+act)", rtol: 1e-4, atol: 1e-4) { dev in
             let (bx, bw, bb, by) = (try dev.makeBuffer(x), try dev.makeBuffer(w), try dev.makeBuffer(bias), try dev.makeBuffer(count: d * n * kOut))
-            let yv = MatrixView(by, rows: n, cols: kOut, batch: d)
-            try dev.gemm(transposeA: false, transposeB: false, alpha: 1, a: MatrixView(bx, rows: n, cols: kIn, batch: d),
-                         b: MatrixView(bw, rows: kIn, cols: kOut, batch: d), beta: 0, c: yv)
-            try dev.addBias(yv, bias: MatrixView(bb, rows: 1, cols: kOut, batch: d), activation: .leakyReLU(slope: 0.2))
+            // The model's forward path: fused on the CPU where it can be, a product then bias and activation elsewhere.
+            try dev.dense(MatrixView(bx, rows: n, cols: kIn, batch: d), weights: MatrixView(bw, rows: kIn, cols: kOut, batch: d),
+                          bias: MatrixView(bb, rows: 1, cols: kOut, batch: d), activation: .leakyReLU(slope: 0.2),
+                          into: MatrixView(by, rows: n, cols: kOut, batch: d), sizes: Array(repeating: GemmSize(m: n, n: kOut, k: kIn), count: d),
+                          biasRowBounds: nil)
             return try dev.read(by)
         })
         // dW and db are float32 sums over the n rows: their rounding error grows with n.

@@ -56,6 +56,17 @@ public protocol Device: AnyObject {
     /// In place `y[b, r, c] = act(y[b, r, c] + bias[b, 0, c])`: the bias and activation of a dense
     /// layer. `bias` is [batch, 1, cols].
     func addBias(_ y: MatrixView, bias: MatrixView, activation: Activation) throws
+    /// A dense layer's forward pass on the active blocks: for item b of the batch and each row
+    /// r < `sizes[b].m`, `y[b, r, 0..<n] = act(x[b, r, 0..<k] · w[b, 0..<k, 0..<n] + bias[b, j, 0..<n])`,
+    /// where j is the block of rows holding r: block j covers rows `biasRowBounds[j] ..<
+    /// biasRowBounds[j + 1]` (nil: one block, j = 0). `x` is [batch, rows, ≥ k], `w`
+    /// [batch, ≥ k, cols], `bias` [batch, blocks, cols] and `y` [batch, rows, cols]; `x` or `w`
+    /// may be shared across the batch. Elements of `y` outside the active blocks are left alone
+    /// or set as ``gemm(transposeA:transposeB:alpha:a:b:beta:c:sizes:)`` followed by
+    /// ``addBias(_:bias:activation:)`` sets them. ``denseByComposition(_:weights:bias:activation:into:sizes:biasRowBounds:)``
+    /// is that composition, and the default.
+    func dense(_ x: MatrixView, weights w: MatrixView, bias: MatrixView, activation: Activation, into y: MatrixView,
+               sizes: [GemmSize], biasRowBounds: [Int]?) throws
     /// In place `gradient *= act'(…)`, using the activation's `output` (for LeakyReLU with a
     /// positive slope the output has the sign of the input).
     func activationBackward(gradient: MatrixView, output: MatrixView, activation: Activation) throws
@@ -135,6 +146,27 @@ public protocol Device: AnyObject {
     /// Draws a category index per row from softmax(logits) using `uniforms` [batch, N, 1];
     /// writes it as a float into `out` [batch, N, 1].
     func sampleCategorical(logits: MatrixView, uniforms: MatrixView, into out: MatrixView) throws
+}
+
+extension Device {
+    public func dense(_ x: MatrixView, weights w: MatrixView, bias: MatrixView, activation: Activation, into y: MatrixView,
+                      sizes: [GemmSize], biasRowBounds: [Int]?) throws {
+        try denseByComposition(x, weights: w, bias: bias, activation: activation, into: y, sizes: sizes, biasRowBounds: biasRowBounds)
+    }
+
+    /// ``dense(_:weights:bias:activation:into:sizes:biasRowBounds:)`` as a variable-size batched
+    /// product followed by the bias and activation of each block of rows.
+    public func denseByComposition(_ x: MatrixView, weights w: MatrixView, bias: MatrixView, activation: Activation, into y: MatrixView,
+                                   sizes: [GemmSize], biasRowBounds: [Int]?) throws {
+        ShapeCheck.dense(y, bias: bias, biasRowBounds: biasRowBounds)
+        try gemm(transposeA: false, transposeB: false, alpha: 1, a: x, b: w, beta: 0, c: y, sizes: sizes)
+        guard let bounds = biasRowBounds else {
+            return try addBias(y, bias: bias, activation: activation)
+        }
+        for j in 0..<(bounds.count - 1) {
+            try addBias(y.rows(bounds[j]..<bounds[j + 1]), bias: bias.rows(j..<(j + 1)), activation: activation)
+        }
+    }
 }
 
 /// The active block of one item of a variable-size batched product: op(a) is [m, k], op(b) [k, n].

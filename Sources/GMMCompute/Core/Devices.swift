@@ -26,9 +26,10 @@ public enum Devices {
 
     /// Every device of this machine, and why OpenCL devices are missing if they are.
     public static func available() -> (entries: [Entry], openCLProblem: String?) {
+        let fused = CPUDevice.fusedDenseAvailable ? ", dense forward passes fused (AVX2 + FMA)" : ""
         let cpuDetail = OpenBLAS.isLoaded
-            ? "CPU via OpenBLAS (\(OpenBLAS.coreName ?? "?") kernels)"
-            : "CPU via portable loops (OpenBLAS not loaded)"
+            ? "CPU via OpenBLAS (\(OpenBLAS.coreName ?? "?") kernels)\(fused)"
+            : "CPU via portable loops (OpenBLAS not loaded)\(fused)"
         var entries = [Entry(name: "cpu", aliases: [], detail: cpuDetail)]
         let (devices, problem) = OpenCLPlatforms.devices()
         var gpuIndex = 0

@@ -26,6 +26,16 @@ enum ShapeCheck {
         precondition(bias.cols == y.cols && (bias.batch == y.batch || bias.batchStride == 0), "addBias: bias must be [batch, 1, cols]")
     }
 
+    /// The bias of a dense layer: [batch, blocks, cols], one row per block of `y`'s rows
+    /// (`biasRowBounds`, which must run from 0 to `y.rows` without decreasing; nil: one block).
+    static func dense(_ y: MatrixView, bias: MatrixView, biasRowBounds: [Int]?) {
+        precondition(bias.cols == y.cols && (bias.batch == y.batch || bias.batchStride == 0), "dense: bias must be [batch, blocks, cols]")
+        guard let bounds = biasRowBounds else { return }
+        precondition(bounds.count >= 2 && bounds.first == 0 && bounds.last == y.rows && bias.rows >= bounds.count - 1
+                     && zip(bounds, bounds.dropFirst()).allSatisfy { $0 <= $1 },
+                     "dense: bias row blocks must rise from 0 to y's \(y.rows) rows, one bias row each")
+    }
+
     static func same(_ x: MatrixView, _ y: MatrixView, _ operation: String) {
         precondition(x.sameShape(as: y), "\(operation): shapes differ")
     }

@@ -113,20 +113,26 @@ extension NetworkStack {
                 // (a device that runs the padded product then does no per-row work).
                 let compact = shared && whole.allSatisfy(thetaOnlyHere)
                 let (xw, yw) = compact ? (x.rows(0..<blocks.count), y.rows(0..<blocks.count)) : (x.rows(0..<layerRows), y.rows(0..<layerRows))
-                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(xw, whole), b: part(w, whole), beta: 0, c: part(yw, whole),
-                                sizes: part(sizes, whole))
-                try device.addBias(part(yw, whole), bias: part(b, whole), activation: layer.activation)
+                try device.dense(part(xw, whole), weights: part(w, whole), bias: part(b, whole), activation: layer.activation, into: part(yw, whole),
+                                 sizes: part(sizes, whole), biasRowBounds: nil)
             }
             guard split, !withObservables.isEmpty else { continue }
             // The first trunk layer reads [θ branch | u branch]: its θ half, plus the bias, once per block.
             let inMax = layer.inMax
             let halves = scratch(workspace, blocks: blocks.count, width: layer.outMax)
-            try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<blocks.count).columns(0..<n1), withObservables),
-                            b: part(w.rows(0..<n1), withObservables), beta: 0, c: part(halves, withObservables),
-                            sizes: part(layer.outWidths.map { GemmSize(m: blocks.count, n: $0, k: n1) }, withObservables))
-            try device.addBias(part(halves, withObservables), bias: part(b, withObservables), activation: .identity)
+            try device.dense(part(x.rows(0..<blocks.count).columns(0..<n1), withObservables), weights: part(w.rows(0..<n1), withObservables),
+                             bias: part(b, withObservables), activation: .identity, into: part(halves, withObservables),
+                             sizes: part(layer.outWidths.map { GemmSize(m: blocks.count, n: $0, k: n1) }, withObservables), biasRowBounds: nil)
+            let uSizes = sizes.indices.map { GemmSize(m: eventRows, n: layer.outWidths[$0], k: max(0, layer.inWidths[$0] - n1)) }
+            if eventRows == rows {
+                // The u half with each block's θ half as its bias, in one pass (some network
+                // reads an observable here, so inMax > n1).
+                try device.dense(part(x.columns(n1..<inMax), withObservables), weights: part(w.rows(n1..<inMax), withObservables),
+                                 bias: part(halves, withObservables), activation: layer.activation, into: part(y.rows(0..<rows), withObservables),
+                                 sizes: part(uSizes, withObservables), biasRowBounds: blocks.bounds)
+                continue
+            }
             if inMax > n1 {
-                let uSizes = sizes.indices.map { GemmSize(m: eventRows, n: layer.outWidths[$0], k: max(0, layer.inWidths[$0] - n1)) }
                 try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<eventRows).columns(n1..<inMax), withObservables),
                                 b: part(w.rows(n1..<inMax), withObservables), beta: 0, c: part(y.rows(0..<eventRows), withObservables),
                                 sizes: part(uSizes, withObservables))
