@@ -17,13 +17,6 @@ struct MixtureRow {
         return peak + logf(VectorExp.sumExp(logits, count: count, shift: peak))
     }
 
-    /// log Z_g, the log-probability of component g inside [lo, hi] (0 when untruncated).
-    @inline(__always) func logNormalization(_ g: Int, lo: Float, hi: Float, truncated: Bool) -> Float {
-        guard truncated else { return 0 }
-        let sigma = widths[g]
-        return NormalMath.logIntervalProbability((lo - means[g]) / sigma, (hi - means[g]) / sigma)
-    }
-
     /// log p(u) by log-sum-exp over the components.
     @inline(__always) func logLikelihood(u: Float, lo: Float, hi: Float, truncated: Bool) -> Float {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { terms in
@@ -36,12 +29,13 @@ struct MixtureRow {
     @inline(__always) func componentTerms(u: Float, lo: Float, hi: Float, truncated: Bool,
                                           into terms: UnsafeMutablePointer<Float>) -> (logP: Float, lse: Float) {
         let lse = logNormalizer()
+        // log Z_g of every component first (vectorised), held in `terms` until overwritten.
+        if truncated { NormalMath.logIntervalProbabilities(lo: lo, hi: hi, means: means, widths: widths, count: count, into: terms) }
         var peak = -Float.infinity
         for g in 0..<count {
             let sigma = widths[g]
             let z = (u - means[g]) / sigma
-            let term = logits[g] - lse - 0.5 * z * z - logf(sigma) - NormalMath.logSqrt2Pi
-                - logNormalization(g, lo: lo, hi: hi, truncated: truncated)
+            let term = logits[g] - lse - 0.5 * z * z - logf(sigma) - NormalMath.logSqrt2Pi - (truncated ? terms[g] : 0)
             terms[g] = term
             peak = max(peak, term)
         }
