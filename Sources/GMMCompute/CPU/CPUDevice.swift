@@ -24,13 +24,13 @@ public final class CPUDevice: Device {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         if let core = OpenBLAS.coreName {
             let by = OpenBLAS.status.requestedBy.map { " (core type set by \($0))" } ?? ""
-            return "CPU, \(cores) cores, OpenBLAS \(core) kernels\(by), \(OpenBLAS.threadCount) threads\(fusedDenseSummary)"
+            return "CPU, \(cores) cores, OpenBLAS \(core) kernels\(by), \(OpenBLAS.threadCount) threads\(Self.fusedDenseSummary)"
         }
-        return "CPU, \(cores) cores, portable matrix products (OpenBLAS not loaded: \(OpenBLAS.status.failure ?? "?"))\(fusedDenseSummary)"
+        return "CPU, \(cores) cores, portable matrix products (OpenBLAS not loaded: \(OpenBLAS.status.failure ?? "?"))\(Self.fusedDenseSummary)"
     }
 
-    /// How dense layers' forward passes run: the fused AVX2 kernel, or not.
-    private var fusedDenseSummary: String {
+    /// How dense layers' forward passes run, for device descriptions: the fused AVX2 kernel, or nothing.
+    static var fusedDenseSummary: String {
         Self.fusedDenseAvailable ? ", dense forward passes fused (AVX2 + FMA)" : ""
     }
 

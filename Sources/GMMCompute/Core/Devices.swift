@@ -26,7 +26,7 @@ public enum Devices {
 
     /// Every device of this machine, and why OpenCL devices are missing if they are.
     public static func available() -> (entries: [Entry], openCLProblem: String?) {
-        let fused = CPUDevice.fusedDenseAvailable ? ", dense forward passes fused (AVX2 + FMA)" : ""
+        let fused = CPUDevice.fusedDenseSummary
         let cpuDetail = OpenBLAS.isLoaded
             ? "CPU via OpenBLAS (\(OpenBLAS.coreName ?? "?") kernels)\(fused)"
             : "CPU via portable loops (OpenBLAS not loaded)\(fused)"

@@ -123,25 +123,21 @@ extension NetworkStack {
             try device.dense(part(x.rows(0..<blocks.count).columns(0..<n1), withObservables), weights: part(w.rows(0..<n1), withObservables),
                              bias: part(b, withObservables), activation: .identity, into: part(halves, withObservables),
                              sizes: part(layer.outWidths.map { GemmSize(m: blocks.count, n: $0, k: n1) }, withObservables), biasRowBounds: nil)
+            // The u half (some network reads an observable here, so inMax > n1).
             let uSizes = sizes.indices.map { GemmSize(m: eventRows, n: layer.outWidths[$0], k: max(0, layer.inWidths[$0] - n1)) }
             if eventRows == rows {
-                // The u half with each block's θ half as its bias, in one pass (some network
-                // reads an observable here, so inMax > n1).
+                // Each block's θ half as its bias, in one pass.
                 try device.dense(part(x.columns(n1..<inMax), withObservables), weights: part(w.rows(n1..<inMax), withObservables),
                                  bias: part(halves, withObservables), activation: layer.activation, into: part(y.rows(0..<rows), withObservables),
                                  sizes: part(uSizes, withObservables), biasRowBounds: blocks.bounds)
                 continue
             }
-            if inMax > n1 {
-                try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<eventRows).columns(n1..<inMax), withObservables),
-                                b: part(w.rows(n1..<inMax), withObservables), beta: 0, c: part(y.rows(0..<eventRows), withObservables),
-                                sizes: part(uSizes, withObservables))
-                // Repeated events: the first block's u half is every block's.
-                for k in 1..<(eventRows < rows ? blocks.count : 1) {
-                    try device.copy(part(y.rows(0..<eventRows), withObservables), into: part(y.rows(blocks.rows(k)), withObservables))
-                }
-            } else {
-                try device.fill(part(y, withObservables), value: 0)
+            // Repeated events: the first block's u half is every block's, then each block's θ half is added.
+            try device.gemm(transposeA: false, transposeB: false, alpha: 1, a: part(x.rows(0..<eventRows).columns(n1..<inMax), withObservables),
+                            b: part(w.rows(n1..<inMax), withObservables), beta: 0, c: part(y.rows(0..<eventRows), withObservables),
+                            sizes: part(uSizes, withObservables))
+            for k in 1..<blocks.count {
+                try device.copy(part(y.rows(0..<eventRows), withObservables), into: part(y.rows(blocks.rows(k)), withObservables))
             }
             for k in 0..<blocks.count {
                 try device.addBias(part(y.rows(blocks.rows(k)), withObservables),
