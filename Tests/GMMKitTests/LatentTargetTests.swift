@@ -69,6 +69,26 @@ import Testing
         }
     }
 
+    /// The closed-form quantile on intervals that sit off-centre, far into one tail, or on a
+    /// narrow plateau: both tail probabilities come back to 1e-11 relative (the CDF's own rounding
+    /// on the narrow plateau is about 1e-12), and u to 1e-10.
+    @Test(arguments: [(4.0, 3.0, 1.0, -5.0, 5.0), (4.0, 3.0, 1.0, 1.0, 6.0), (4.0, 3.0, 1.0, -9.0, -2.0),
+                      (1.5, 0.5, -0.25, -3.0, 4.0), (2.0, 0.001, 0.0, -1.0, 1.0), (4.0, 3.0, 1.0, 3.5, 7.0)])
+    func quantileInvertsBothTailsOfAnyTarget(parameters: (Double, Double, Double, Double, Double)) throws {
+        let (alpha, beta, gamma, lo, hi) = parameters
+        let t = try LatentTarget(alpha: alpha, beta: beta, gamma: gamma, lowerBound: lo, upperBound: hi)
+        for k in 1..<400 {
+            let u = lo + (hi - lo) * Double(k) / 400
+            let (p, q) = (t.cdf(u), t.survival(u))
+            let back = t.quantile(lower: p, upper: q)
+            #expect(abs(back - u) < 1e-10 * max(1, abs(u)), "u = \(u) on [\(lo), \(hi)]")
+            #expect(abs(t.cdf(back) - p) <= 1e-11 * p, "lower tail at u = \(u) on [\(lo), \(hi)]")
+            #expect(abs(t.survival(back) - q) <= 1e-11 * q, "upper tail at u = \(u) on [\(lo), \(hi)]")
+        }
+        #expect(t.quantile(0) == lo && t.quantile(1) == hi)
+        #expect(t.quantile(.nan).isNaN)
+    }
+
     @Test func invalidParametersThrowNamingTheField() {
         #expect(throws: ProjectionError.self) { try LatentTarget(alpha: 0) }
         do {

@@ -188,15 +188,16 @@ public struct DensityModel: Sendable {
             total.withUnsafeMutableBufferPointer { jBuffer in
                 let (up, jp) = (uBuffer.baseAddress!, jacobian ? jBuffer.baseAddress : nil)
                 parallelFor(n, minimumPerChunk: 2048) { rows in
-                    for r in rows {
-                        for (i, projection) in projections.enumerated() {
-                            guard let projection else { continue }
+                    // Observable by observable, so each projection is bound once per chunk, not per value.
+                    for (i, projection) in projections.enumerated() {
+                        guard let projection else { continue }
+                        let (lower, upper) = (projection.supportLowerBound, projection.supportUpperBound)
+                        for r in rows {
                             let v = x[r * d + i]
                             let latent = projection.toLatent(v)
                             up[r * d + i] = latent
                             if let jp {
-                                jp[r] += v < projection.supportLowerBound || v > projection.supportUpperBound
-                                    ? -.infinity : projection.logAbsJacobian(v, latent: latent)
+                                jp[r] += v < lower || v > upper ? -.infinity : projection.logAbsJacobian(v, latent: latent)
                             }
                         }
                     }

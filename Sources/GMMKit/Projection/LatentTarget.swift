@@ -40,6 +40,10 @@ public struct LatentTarget: Sendable, Equatable, Codable {
     private let totalMass: Double
     /// log(α (1 − e^{−2s}) / totalMass): the log normalisation added to log q̃_u.
     private let logNormalization: Double
+    /// G(αu_min): the mass below the interval, in units of G.
+    private let massBelowLowerBound: Double
+    /// G(−αu_max) = 2s − G(αu_max): the mass above the interval, in units of G.
+    private let massAboveUpperBound: Double
 
     /// The paper's target: (α, β, γ) = (4, 3, 1) on [−5, 5].
     public static let standard = LatentTarget(uncheckedAlpha: 4, beta: 3, gamma: 1, lowerBound: -5, upperBound: 5)
@@ -82,6 +86,8 @@ public struct LatentTarget: Sendable, Equatable, Codable {
         let mass = Self.mass(alpha * lowerBound, alpha * upperBound, s: s)
         self.totalMass = mass
         self.logNormalization = log(alpha) + log(-expm1(-2 * s)) - log(mass)
+        self.massBelowLowerBound = Self.bigG(alpha * lowerBound, s: s)
+        self.massAboveUpperBound = Self.bigG(-alpha * upperBound, s: s)
     }
 
     // MARK: Densities
@@ -126,48 +132,32 @@ public struct LatentTarget: Sendable, Equatable, Codable {
         return min(1, Self.mass(alpha * u, alpha * upperBound, s: s) / totalMass)
     }
 
-    /// Q_u⁻¹(p) for p in [0, 1] (clamped), to about 1e-12 in u.
+    /// Q_u⁻¹(p) for p in [0, 1] (clamped), in closed form.
     public func quantile(_ p: Double) -> Double {
         quantile(lower: p, upper: 1 - p)
     }
 
     /// Q_u⁻¹ given both tail probabilities `lower` = p and `upper` = 1 − p (which should add up to 1).
     ///
-    /// The smaller of the two is used, so that a probability known as a small upper tail
-    /// (1 − p ≪ 1) keeps its relative precision. Safeguarded Newton iteration on a bisection
-    /// bracket; converges to about 1e-12 in u.
+    /// G(z) = c has the closed-form solution e^z = (e^c − 1) / (e^s − e^{c−s}), so no iteration
+    /// is needed. From below, αu solves G = p·M + G(αu_min); from above (G(z) = 2s − G(−z)),
+    /// −αu solves G = (1 − p)·M + G(−αu_max). The two right-hand sides add up to 2s; the
+    /// smaller one (at most s) is used, where both factors of the solution keep full relative
+    /// precision — in particular a small upper tail 1 − p ≪ 1 keeps its precision.
     func quantile(lower: Double, upper: Double) -> Double {
         if lower.isNaN || upper.isNaN { return .nan }
         if lower <= 0 { return lowerBound }
         if upper <= 0 { return upperBound }
-        let fromBelow = lower <= upper
-        let targetMass = (fromBelow ? lower : upper) * totalMass
-        // F is increasing in u with F(lowerBound) <= 0 <= F(upperBound).
-        func residual(_ u: Double) -> Double {
-            fromBelow
-                ? Self.mass(alpha * lowerBound, alpha * u, s: s) - targetMass
-                : targetMass - Self.mass(alpha * u, alpha * upperBound, s: s)
-        }
-        // dF/du = α [σ(z + s) − σ(z − s)] = α (1 − e^{−2s}) q̃_u(u).
-        let derivativeScale = alpha * -expm1(-2 * s)
-        var a = lowerBound
-        var b = upperBound
-        // Start from the plateau approximation: uniform on [−s/α, s/α].
-        let halfWidth = s / alpha
-        var u = fromBelow ? -halfWidth + 2 * halfWidth * lower : halfWidth - 2 * halfWidth * upper
-        u = min(max(u, a), b)
-        for _ in 0..<200 {
-            let f = residual(u)
-            if f == 0 { return u }
-            if f < 0 { a = u } else { b = u }
-            let slope = derivativeScale * unnormalizedDensity(u)
-            var next = u - f / slope
-            if !(next > a && next < b) { next = 0.5 * (a + b) }
-            let tolerance = 1e-14 * max(1, abs(u))
-            if abs(next - u) <= tolerance || b - a <= tolerance { return next }
-            u = next
-        }
-        return u
+        let fromBelow = lower * totalMass + massBelowLowerBound
+        let fromAbove = upper * totalMass + massAboveUpperBound
+        let u = fromBelow <= fromAbove ? Self.solveG(fromBelow, s: s) / alpha : -Self.solveG(fromAbove, s: s) / alpha
+        return min(max(u, lowerBound), upperBound)
+    }
+
+    /// The z with G(z) = c, for 0 < c < 2s: log(e^c − 1) − s − log(1 − e^{c − 2s}).
+    @inline(__always)
+    private static func solveG(_ c: Double, s: Double) -> Double {
+        log(expm1(c)) - s - log(-expm1(c - 2 * s))
     }
 
     // MARK: Mass in units of G
@@ -176,6 +166,11 @@ public struct LatentTarget: Sendable, Equatable, Codable {
     @inline(__always)
     private static func g(_ z: Double, s: Double) -> Double {
         StableMath.softplus(z + s) - StableMath.softplus(z - s)
+    }
+
+    /// G(z) for any z, evaluated at a non-positive argument (G(z) = 2s − G(−z) for z > 0).
+    private static func bigG(_ z: Double, s: Double) -> Double {
+        z <= 0 ? g(z, s: s) : 2 * s - g(-z, s: s)
     }
 
     /// G(z2) − G(z1) for z1 <= z2, using G(z) = 2s − G(−z) to evaluate G only at non-positive arguments.
