@@ -104,11 +104,14 @@ public struct ThroughputBenchmark {
         }
         let sc = evaluator.layout.continuousIndices.count
         let g = model.config.network.nGaussians
+        // The mixture of the last forward pass in, its gradient into the evaluator's own
+        // gradient buffers (never over the parameters, which the next call reads again).
+        let params = evaluator.mixtureParameters(rows: n)
+        let mixtureGradient = evaluator.mixtureViews(evaluator.mixtureGradient, rows: n)
         let likelihood = try time {
-            let params = evaluator.mixtureParameters(rows: n)
             try device.mixtureLogLikelihood(params, values: deviceBatch.continuousTargets!, bounds: evaluator.truncation,
                                             logProb: evaluator.logProbView(evaluator.continuousLogProb!, networks: sc, rows: n),
-                                            gradient: (params, LossWeights(weights: nil, scale: 1)))
+                                            gradient: (mixtureGradient, LossWeights(weights: nil, scale: 1)))
         }
         func measurement(_ name: String, seconds: Double, flopsPerEvent: Double) -> Measurement {
             let gflops = flopsPerEvent * Double(n) / seconds / 1e9

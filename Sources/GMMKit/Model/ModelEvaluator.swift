@@ -45,7 +45,7 @@ final class ModelEvaluator {
     let categoricalWorkspace: StackWorkspace?
     /// Mixture parameters [s_c, capacity, G] and, for training, their gradients.
     private let mixture: [DeviceBuffer]
-    private let mixtureGradient: [DeviceBuffer]
+    let mixtureGradient: [DeviceBuffer]
     /// Per-network log-likelihoods, [s_c, capacity] and [s_i, capacity].
     let continuousLogProb: DeviceBuffer?
     let integerLogProb: DeviceBuffer?
