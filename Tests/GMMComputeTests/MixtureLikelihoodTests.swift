@@ -93,11 +93,35 @@ import Glibc
         return Case(name: "σ = 1e-4 … 1e-3" + (truncated ? ", truncated" : ""), rtol: 1e-5, atol: 1e-4, rows: rows)
     }
 
-    static let cases: [Case] = [
-        ordinary(truncated: true), ordinary(truncated: false),
-        farFromEveryComponent(truncated: true), farFromEveryComponent(truncated: false),
-        outsideTheInterval, narrow(truncated: true), narrow(truncated: false),
-    ]
+    /// The rows of `testCase` with `g` components each (the CPU path takes 8 at a time from
+    /// 8 on, the last eight overlapping): the row's own components repeated in turn, each
+    /// repeat shifted by 0.3σ per round, with logits lowered by 0.5 per round, so the
+    /// case keeps its character (far tails stay far).
+    static func widened(_ testCase: Case, to g: Int) -> Case {
+        var wide = testCase
+        wide.name += ", \(g) components"
+        wide.rows = testCase.rows.map { row in
+            var row = row
+            let g0 = row.logits.count
+            for k in g0..<g {
+                let (source, round) = (k % g0, Float(k / g0))
+                row.logits.append(row.logits[source] - 0.5 * round)
+                row.means.append(row.means[source] + 0.3 * round * row.widths[source])
+                row.widths.append(row.widths[source])
+            }
+            return row
+        }
+        return wide
+    }
+
+    static let cases: [Case] = {
+        let base = [
+            ordinary(truncated: true), ordinary(truncated: false),
+            farFromEveryComponent(truncated: true), farFromEveryComponent(truncated: false),
+            outsideTheInterval, narrow(truncated: true), narrow(truncated: false),
+        ]
+        return base + base.map { widened($0, to: 20) } + [widened(ordinary(truncated: true), to: 8), widened(outsideTheInterval, to: 13)]
+    }()
 
     static func check(_ testCase: Case, on device: Device) throws {
         let batch = testCase.batch

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// The mixture output transform on the CPU: the twin of `Kernels/head.cl`.
+/// The mixture output transform on the CPU: the twin of `Kernels/head.cl` (widths eight at a
+/// time by ``VectorExp`` when there are at least 8 components).
 extension CPUDevice {
     public func mixtureHead(_ raw: MatrixView, head: MixtureHead, into mixture: MixtureViews) throws {
         let g = mixture.logits.cols
@@ -18,7 +19,13 @@ extension CPUDevice {
             for j in 0..<g {
                 l[j] = head.amplitudeScale * a[j]
                 m[j] = offsets[j] + head.meanScale * a[g + j]
-                s[j] = head.epsilon + base * expf(head.widthScale * a[2 * g + j])
+            }
+            if g >= 8 {
+                forEachBlockOfEight(g) { j in
+                    (head.epsilon + base * VectorExp.exp(head.widthScale * SIMD8(loading: a + 2 * g + j))).store(to: s + j)
+                }
+            } else {
+                for j in 0..<g { s[j] = head.epsilon + base * expf(head.widthScale * a[2 * g + j]) }
             }
         }
     }

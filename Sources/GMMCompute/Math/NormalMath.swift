@@ -50,31 +50,28 @@ enum NormalMath {
     /// log(Φ(b_g) − Φ(a_g)) of `count` components truncated to [lo, hi], with a_g = (lo − μ_g)/σ_g
     /// and b_g = (hi − μ_g)/σ_g, into `out`. Eight at a time where a component lies inside
     /// with small tails (a_g < 0 < b_g, summed tails below 1e-4: most components of a trained
-    /// mixture), there by ``halfErfc(_:)``; every other component, and the last `count` mod 8,
-    /// through ``logIntervalProbability(_:_:)``.
+    /// mixture), there by ``halfErfc(_:)``; every other component, and all of them when there
+    /// are fewer than 8, through ``logIntervalProbability(_:_:)``.
     @inline(__always) static func logIntervalProbabilities(lo: Float, hi: Float, means: UnsafePointer<Float>, widths: UnsafePointer<Float>,
                                                            count: Int, into out: UnsafeMutablePointer<Float>) {
         let rootHalf = SIMD8<Float>(repeating: 0.707_106_781_186_547_5)
         let (low, high) = (SIMD8<Float>(repeating: lo), SIMD8<Float>(repeating: hi))
-        var g = 0
-        while g + 8 <= count {
-            let mu = UnsafeRawPointer(means + g).loadUnaligned(as: SIMD8<Float>.self)
-            let sigma = UnsafeRawPointer(widths + g).loadUnaligned(as: SIMD8<Float>.self)
+        guard count >= 8 else {
+            for g in 0..<count { out[g] = logIntervalProbability((lo - means[g]) / widths[g], (hi - means[g]) / widths[g]) }
+            return
+        }
+        forEachBlockOfEight(count) { g in
+            let mu = SIMD8(loading: means + g), sigma = SIMD8(loading: widths + g)
             let a = (low - mu) / sigma, b = (high - mu) / sigma
             var lower = halfErfc(-a * rootHalf), upper = halfErfc(b * rootHalf)
             lower.replace(with: 0, where: a .< -negligibleTail)
             upper.replace(with: 0, where: b .> negligibleTail)
             let tails = lower + upper
-            UnsafeMutableRawPointer(out + g).storeBytes(of: -tails * (1 + 0.5 * tails), as: SIMD8<Float>.self)
+            (-tails * (1 + 0.5 * tails)).store(to: out + g)
             let inside = (a .< 0) .& (b .> 0) .& (tails .< 1e-4)
             if !all(inside) {
                 for i in 0..<8 where !inside[i] { out[g + i] = logIntervalProbability(a[i], b[i]) }
             }
-            g += 8
-        }
-        while g < count {
-            out[g] = logIntervalProbability((lo - means[g]) / widths[g], (hi - means[g]) / widths[g])
-            g += 1
         }
     }
 

@@ -10,7 +10,9 @@ enum VectorExp {
     /// where x > 88.7; NaN stays NaN.
     @inline(__always) static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let low: Float = -87.336_544, high: Float = 88.722_84
-        let clamped = pointwiseMin(pointwiseMax(x, SIMD8(repeating: low)), SIMD8(repeating: high))
+        var clamped = x
+        clamped.replace(with: low, where: x .< low)
+        clamped.replace(with: high, where: x .> high)
         // n = round(x / ln 2) by the 1.5·2^23 trick: adding it leaves n in the low mantissa bits.
         let magic: Float = 12_582_912
         let shifted = clamped * 1.442_695_04 + magic
@@ -44,7 +46,7 @@ enum VectorExp {
         let s = SIMD8<Float>(repeating: shift)
         var i = 0
         while i + 8 <= count {
-            lanes += exp(UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self) - s)
+            lanes += exp(SIMD8(loading: values + i) - s)
             i += 8
         }
         if i < count {
