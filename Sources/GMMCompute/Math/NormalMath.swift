@@ -63,6 +63,11 @@ enum NormalMath {
         forEachBlockOfEight(count) { g in
             let mu = SIMD8(loading: means + g), sigma = SIMD8(loading: widths + g)
             let a = (low - mu) / sigma, b = (high - mu) / sigma
+            // Narrow components well inside (both tails beyond 9σ, common once trained): log Z = 0.
+            if all((a .< -negligibleTail) .& (b .> negligibleTail)) {
+                SIMD8<Float>.zero.store(to: out + g)
+                return
+            }
             var lower = halfErfc(-a * rootHalf), upper = halfErfc(b * rootHalf)
             lower.replace(with: 0, where: a .< -negligibleTail)
             upper.replace(with: 0, where: b .> negligibleTail)
