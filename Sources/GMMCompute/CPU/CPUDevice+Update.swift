@@ -31,7 +31,19 @@ extension CPUDevice {
         let m = MatrixView.vector(firstMoment, count: n).cpuBase, v = MatrixView.vector(secondMoment, count: n).cpuBase
         let (c1, c2) = (h.firstCorrection, h.secondCorrection)
         parallelFor(n, minimumPerChunk: 16384) { range in
-            for i in range {
+            // Eight at a time (the buffers may alias as far as the compiler knows, so it would not
+            // vectorise this itself); the same operations in the same order as the scalar tail.
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let gi = SIMD8(loading: g + i)
+                let mi = h.beta1 * SIMD8(loading: m + i) + (1 - h.beta1) * gi
+                let vi = h.beta2 * SIMD8(loading: v + i) + (1 - h.beta2) * gi * gi
+                mi.store(to: m + i)
+                vi.store(to: v + i)
+                (SIMD8(loading: p + i) - h.learningRate * (mi * c1) / ((vi * c2).squareRoot() + h.epsilon)).store(to: p + i)
+                i += 8
+            }
+            for i in i..<range.upperBound {
                 let gi = g[i]
                 m[i] = h.beta1 * m[i] + (1 - h.beta1) * gi
                 v[i] = h.beta2 * v[i] + (1 - h.beta2) * gi * gi
