@@ -71,7 +71,11 @@ int gmm_hdf5_load(char *error, size_t error_length) {
     RESOLVE(Tget_member_name, "H5Tget_member_name") RESOLVE(Tget_member_class, "H5Tget_member_class")
     RESOLVE(Tcreate, "H5Tcreate") RESOLVE(Tinsert, "H5Tinsert") RESOLVE(Tclose, "H5Tclose")
     RESOLVE(free_memory, "H5free_memory")
+    RESOLVE(Pcreate, "H5Pcreate") RESOLVE(Pset_chunk, "H5Pset_chunk") RESOLVE(Pset_deflate, "H5Pset_deflate")
+    RESOLVE(Pset_shuffle, "H5Pset_shuffle") RESOLVE(Pclose, "H5Pclose") RESOLVE(Dget_create_plist, "H5Dget_create_plist")
+    RESOLVE(Pget_nfilters, "H5Pget_nfilters") RESOLVE(Pget_filter2, "H5Pget_filter2") RESOLVE(Zfilter_avail, "H5Zfilter_avail")
 #undef RESOLVE
+    if (global_id(lib, "H5P_CLS_DATASET_CREATE_ID_g", &api.dataset_create_class, error, error_length)) goto done;
     if (global_id(lib, "H5T_NATIVE_DOUBLE_g", &api.native_double, error, error_length)) goto done;
     if (global_id(lib, "H5T_NATIVE_FLOAT_g", &api.native_float, error, error_length)) goto done;
     if (global_id(lib, "H5T_IEEE_F64LE_g", &api.ieee_f64le, error, error_length)) goto done;

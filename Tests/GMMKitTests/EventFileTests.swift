@@ -117,6 +117,52 @@ import Testing
         #expect(try DataTable.read(directory.file("out.h5")).selecting(["a", "b"]) == matrix)
     }
 
+    /// Chunked, gzip-compressed datasets (with and without the shuffle filter, as h5py writes
+    /// them) read back exactly; the file is really compressed.
+    @Test func compressedHDF5ReadsBackExactly() throws {
+        try Self.requireHDF5()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let rows = 20_000  // five chunks of 4096 rows, the last one partial
+        let matrix = (0..<rows * 3).map { Double(($0 * 7919) % 1000) / 8 }  // exact in float32, repetitive
+        let column = (0..<rows).map { Double($0 % 17) - 8.5 }
+        try HDF5Writer.write([
+            .dataset(name: "events", shape: [rows, 3], values: matrix, storage: .float32, compression: .deflate(level: 4, shuffle: true)),
+            .group("extra"),
+            .dataset(name: "extra/x", shape: [rows], values: column, storage: .float64, compression: .deflate(level: 9, shuffle: false)),
+        ], to: directory.file("gzip.h5"))
+        let events = try DataTable.read(directory.file("gzip.h5"), dataset: "events")
+        #expect(events.rows == rows && events.columns == 3 && events.values == matrix)
+        #expect(try DataTable.read(directory.file("gzip.h5"), dataset: "extra").values == column)
+        let rawBytes = rows * 3 * 4 + rows * 8
+        #expect(try directory.read("gzip.h5").count < rawBytes / 4, "the datasets were not compressed")
+    }
+
+    /// A dataset compressed with a filter the HDF5 library lacks (LZF here, which h5py writes
+    /// with `compression="lzf"`) is named in the error, not reported as a damaged file.
+    @Test func unavailableHDF5FilterIsNamed() throws {
+        try Self.requireHDF5()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try HDF5Writer.write([.dataset(name: "a", shape: [5000], values: (0..<5000).map(Double.init), storage: .float64,
+                                       compression: .deflate(level: 1, shuffle: false))], to: directory.file("gzip.h5"))
+        // The filter pipeline message (version 1, HDF5's default format) stores each filter as
+        // id (2 bytes), name length, flags, value count, then the name: turn deflate (id 1) into
+        // LZF (id 32000), a filter Debian's HDF5 does not have.
+        var bytes = try directory.read("gzip.h5")
+        let name = Array("deflate\0".utf8)
+        let at = (8...(bytes.count - name.count)).filter { Array(bytes[$0..<$0 + name.count]) == name }
+        try #require(at.count == 1, "expected one filter pipeline message naming deflate, found \(at.count)")
+        try #require(bytes[at[0] - 8] == 1 && bytes[at[0] - 7] == 0, "the filter id before the name is not deflate's")
+        bytes[at[0] - 8] = UInt8(32000 & 0xff)
+        bytes[at[0] - 7] = UInt8(32000 >> 8)
+        try directory.write(bytes, to: "lzf.h5")
+        #expect(throws: DataTableError.unavailableFilter(path: directory.file("lzf.h5"), dataset: "a", filter: "LZF (HDF5 filter 32000)")) {
+            try DataTable.read(directory.file("lzf.h5"), dataset: "a")
+        }
+        #expect(try DataTable.read(directory.file("gzip.h5"), dataset: "a").values == (0..<5000).map(Double.init))
+    }
+
     @Test func truncatedHDF5IsReportedAsSuch() throws {
         try Self.requireHDF5()
         let directory = try TemporaryDirectory()

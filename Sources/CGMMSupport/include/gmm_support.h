@@ -157,6 +157,19 @@ typedef struct GMMHDF5 {
     gmm_herr_t (*Tinsert)(gmm_hid_t type, const char *name, size_t offset, gmm_hid_t member);
     gmm_herr_t (*Tclose)(gmm_hid_t type);
     gmm_herr_t (*free_memory)(void *memory);
+    gmm_hid_t (*Pcreate)(gmm_hid_t property_class);
+    gmm_herr_t (*Pset_chunk)(gmm_hid_t dcpl, int rank, const gmm_hsize_t *chunk);
+    gmm_herr_t (*Pset_deflate)(gmm_hid_t dcpl, unsigned level);
+    gmm_herr_t (*Pset_shuffle)(gmm_hid_t dcpl);
+    gmm_herr_t (*Pclose)(gmm_hid_t plist);
+    gmm_hid_t (*Dget_create_plist)(gmm_hid_t dataset);
+    int (*Pget_nfilters)(gmm_hid_t dcpl);
+    /// H5Pget_filter2: the filter id (H5Z_filter_t), its flags, client data and name.
+    int (*Pget_filter2)(gmm_hid_t dcpl, unsigned index, unsigned *flags, size_t *client_count, unsigned *client_values,
+                        size_t name_length, char *name, unsigned *filter_config);
+    gmm_htri_t (*Zfilter_avail)(int filter);
+    /// H5P_DATASET_CREATE: the class of dataset-creation property lists.
+    gmm_hid_t dataset_create_class;
     gmm_hid_t native_double;
     gmm_hid_t native_float;
     gmm_hid_t ieee_f64le;

@@ -19,6 +19,8 @@ public enum DataTableError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, detail: String)
     /// The HDF5 C library could not be loaded.
     case hdf5Unavailable(reason: String)
+    /// An HDF5 dataset is compressed with a filter the loaded HDF5 library cannot decode.
+    case unavailableFilter(path: String, dataset: String, filter: String)
     /// The named HDF5 dataset/group or `.npz` member does not exist.
     case missingDataset(path: String, dataset: String, available: [String])
     /// An integer observable has a value that is not a whole number.
@@ -42,6 +44,8 @@ public enum DataTableError: Error, CustomStringConvertible, Equatable {
         case let .corrupt(path, detail): return "\(path): cannot be read: \(detail)."
         case let .hdf5Unavailable(reason):
             return "the HDF5 library could not be loaded (\(reason)); install it (Debian: apt-get install libhdf5-dev, or `make deps`)."
+        case let .unavailableFilter(path, dataset, filter):
+            return "\(path): dataset '\(dataset)' is compressed with \(filter), which the HDF5 library on this machine cannot decode; rewrite it with gzip (h5py: compression=\"gzip\") or uncompressed, or make the filter's plugin available (HDF5_PLUGIN_PATH)."
         case let .missingDataset(path, dataset, available):
             return "\(path): no '\(dataset)'; the file has \(available.isEmpty ? "nothing readable" : available.joined(separator: ", "))."
         case let .nonInteger(path, row, column, value):

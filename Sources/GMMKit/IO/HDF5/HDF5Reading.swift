@@ -134,6 +134,7 @@ enum HDF5Reader {
                 guard memory.id >= 0, h5.Tinsert(memory.id, name, 0, h5.native_double) >= 0 else { throw fail("field '\(name)' cannot be converted") }
                 var column = [Double](repeating: 0, count: rows)
                 guard h5.Dread(dataset, memory.id, HDF5Library.all, HDF5Library.all, HDF5Library.defaultProperties, &column) >= 0 else {
+                    try requireFilters(h5, dataset, label: label, path: path)
                     throw fail("field '\(name)' could not be read (truncated or damaged file)")
                 }
                 names.append(name)
@@ -149,8 +150,36 @@ enum HDF5Reader {
         }
         var values = [Double](repeating: 0, count: rows * width)
         guard h5.Dread(dataset, h5.native_double, HDF5Library.all, HDF5Library.all, HDF5Library.defaultProperties, &values) >= 0 else {
+            try requireFilters(h5, dataset, label: label, path: path)
             throw fail("the values could not be read (truncated or damaged file)")
         }
         return (rank == 1 ? [""] : nil, rows, width, values)
+    }
+
+    /// Throws `DataTableError.unavailableFilter` naming the first of the dataset's filters
+    /// (compression and the like) that this HDF5 library cannot apply. Called after a failed
+    /// read only: an optional filter may be unavailable yet never have been applied to a chunk.
+    static func requireFilters(_ h5: GMMHDF5, _ dataset: gmm_hid_t, label: String, path: String) throws {
+        let properties = HDF5Handle(h5.Dget_create_plist(dataset)) { _ = h5.Pclose($0) }
+        defer { withExtendedLifetime(properties) {} }  // closed at the end of the scope, not after its last use
+        guard properties.id >= 0 else { return }
+        for index in 0..<max(h5.Pget_nfilters(properties.id), 0) {
+            var flags: UInt32 = 0, clientCount = 0, config: UInt32 = 0
+            var name = [CChar](repeating: 0, count: 256)
+            let filter = h5.Pget_filter2(properties.id, UInt32(index), &flags, &clientCount, nil, name.count, &name, &config)
+            guard filter >= 0, h5.Zfilter_avail(filter) <= 0 else { continue }
+            throw DataTableError.unavailableFilter(path: path, dataset: label, filter: filterDescription(filter, storedName: String(cString: name)))
+        }
+    }
+
+    /// A filter's common name from the HDF5 filter registry, with its id.
+    static func filterDescription(_ filter: Int32, storedName: String) -> String {
+        let known: [Int32: String] = [
+            1: "deflate (gzip)", 2: "shuffle", 3: "Fletcher-32", 4: "SZIP", 5: "N-bit", 6: "scale-offset",
+            307: "bzip2", 32000: "LZF", 32001: "Blosc", 32004: "LZ4", 32008: "bitshuffle", 32013: "ZFP",
+            32015: "Zstandard", 32017: "SZ", 32026: "Blosc2",
+        ]
+        let name = known[filter] ?? (storedName.isEmpty ? "an unregistered filter" : "'\(storedName)'")
+        return "\(name) (HDF5 filter \(filter))"
     }
 }

@@ -7,12 +7,21 @@ enum HDF5Writer {
         case float32, float64, int64
     }
 
+    /// How a dataset's values are compressed.
+    enum Compression: Equatable {
+        /// Contiguous, uncompressed.
+        case none
+        /// Chunked by rows and compressed with HDF5's deflate filter (gzip, `level` 1–9), after
+        /// the byte-shuffle filter when `shuffle` is set (h5py's `compression="gzip", shuffle=True`).
+        case deflate(level: Int, shuffle: Bool)
+    }
+
     /// One object to create in a new file.
     enum Item {
         /// A group at this path.
         case group(String)
         /// A numeric dataset at `name` with `shape` ([N] or [N, D]), values row-major.
-        case dataset(name: String, shape: [Int], values: [Double], storage: Storage)
+        case dataset(name: String, shape: [Int], values: [Double], storage: Storage, compression: Compression = .none)
         /// A compound (table) dataset [N] with one float64 field per column.
         case table(name: String, columns: [(name: String, values: [Double])])
     }
@@ -39,12 +48,14 @@ enum HDF5Writer {
                     let group = h5.Gcreate2(file.id, name, p, p, p)
                     guard group >= 0 else { throw fail(name) }
                     _ = h5.Gclose(group)
-                case let .dataset(name, shape, values, storage):
+                case let .dataset(name, shape, values, storage, compression):
                     var dims = shape.map { gmm_hsize_t($0) }
                     let space = HDF5Handle(h5.Screate_simple(Int32(dims.count), &dims, nil)) { _ = h5.Sclose($0) }
                     defer { withExtendedLifetime(space) {} }  // closed at the end of the scope, not after its last use
+                    guard let properties = creationProperties(h5, shape: shape, compression: compression) else { throw fail(name) }
+                    defer { withExtendedLifetime(properties) {} }  // closed at the end of the scope, not after its last use
                     let fileType = storage == .float32 ? h5.ieee_f32le : storage == .float64 ? h5.ieee_f64le : h5.std_i64le
-                    let dataset = h5.Dcreate2(file.id, name, fileType, space.id, p, p, p)
+                    let dataset = h5.Dcreate2(file.id, name, fileType, space.id, p, properties.id, p)
                     guard space.id >= 0, dataset >= 0 else { throw fail(name) }
                     defer { _ = h5.Dclose(dataset) }
                     guard h5.Dwrite(dataset, h5.native_double, HDF5Library.all, HDF5Library.all, p, values) >= 0 else { throw fail(name) }
@@ -67,5 +78,21 @@ enum HDF5Writer {
                 }
             }
         }
+    }
+
+    /// The dataset-creation properties for `compression` of a dataset of `shape`: HDF5's
+    /// defaults for `.none`, chunks of up to 4096 whole rows for `.deflate`; nil when HDF5
+    /// refuses them.
+    private static func creationProperties(_ h5: GMMHDF5, shape: [Int], compression: Compression) -> HDF5Handle? {
+        guard case let .deflate(level, shuffle) = compression else {
+            return HDF5Handle(HDF5Library.defaultProperties) { _ in }
+        }
+        let properties = HDF5Handle(h5.Pcreate(h5.dataset_create_class)) { _ = h5.Pclose($0) }
+        var chunk = shape.map { gmm_hsize_t(max($0, 1)) }
+        chunk[0] = min(chunk[0], 4096)
+        guard properties.id >= 0, h5.Pset_chunk(properties.id, Int32(chunk.count), &chunk) >= 0,
+              !shuffle || h5.Pset_shuffle(properties.id) >= 0,
+              h5.Pset_deflate(properties.id, UInt32(min(max(level, 1), 9))) >= 0 else { return nil }
+        return properties
     }
 }
