@@ -41,7 +41,7 @@ let package = Package(
             ]
         ),
         // GMMKit too: the command-line tests write their input files (.npz, HDF5) with the library.
-        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "GMMKit"]),
+        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "GMMKit", "CGMMSupport"]),
         .testTarget(name: "GMMKitTests", dependencies: ["GMMKit"]),
     ],
     swiftLanguageModes: [.v5]

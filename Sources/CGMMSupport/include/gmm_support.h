@@ -112,6 +112,32 @@ long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int 
 /// zlib's crc32 continued from `crc` (start with 0) over `length` bytes; zlib must be loaded.
 unsigned int gmm_zlib_crc32(unsigned int crc, const unsigned char *data, size_t length);
 
+// ---- Mixture likelihood, eight components at a time (mixture_vector.c) --------------------
+// Compiled for AVX2 + FMA and for the baseline, chosen at run time. Pointers address one
+// row's `count` (≥ 8, except for gmm_log_sum_exp) logits, means and widths.
+
+/// log Σ_i e^(x_i) over `count` ≥ 1 values; −∞ when every value is −∞.
+float gmm_log_sum_exp(int count, const float *x);
+/// log Z_g = log(Φ(b_g) − Φ(a_g)), a_g = (lo − μ_g)/σ_g, b_g = (hi − μ_g)/σ_g, into `log_z`, for
+/// components well inside [lo, hi] (a_g < 0 < b_g, tails below 1e-4). Returns how many
+/// components it wrote into `careful` (room for count + 8) instead: those need the careful
+/// scalar formula, and their `log_z` entries are to be overwritten.
+int gmm_log_z(int count, float lo, float hi, const float *means, const float *widths, float *log_z, int32_t *careful);
+/// Writes log f_g + log N(u; μ_g, σ_g) − log Z_g (no log Z_g when `log_z` is NULL) into `terms`,
+/// the logits' log-normaliser into `lse`, and returns log p(u), their log-sum-exp.
+float gmm_mixture_terms(int count, const float *logits, const float *means, const float *widths, float u,
+                        const float *log_z, float *terms, float *lse);
+/// Writes c · ∂ log p(u) / ∂(logit_g, μ_g, σ_g), truncation terms included when `log_z` is not
+/// NULL, from the `terms`, log p and log-normaliser of ``gmm_mixture_terms``.
+void gmm_mixture_gradient(int count, const float *logits, const float *means, const float *widths, float u, float lo,
+                          float hi, const float *log_z, const float *terms, float log_p, float lse, float c,
+                          float *d_logits, float *d_means, float *d_widths);
+/// widths_g = epsilon + base · e^(scale · raw_g): the head's output transform of the widths.
+void gmm_mixture_widths(int count, const float *raw, float scale, float base, float epsilon, float *widths);
+/// For tests: `function` 0 = e^x, 1 = log x, 2 = erfc(z)/2 (z ≥ 0) of `n` values as the
+/// functions above evaluate them; `baseline` 1 forces the baseline build.
+void gmm_vector_elementwise(int function, int n, const float *x, float *out, int baseline);
+
 // ---- HDF5 (1.10 or newer, resolved at run time) -------------------------------------------
 /// hid_t of HDF5 1.10+ (64-bit identifiers).
 typedef int64_t gmm_hid_t;

@@ -1,9 +1,10 @@
+import CGMMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The mixture output transform on the CPU: the twin of `Kernels/head.cl` (widths eight at a
-/// time by ``VectorExp`` when there are at least 8 components).
+/// time by `gmm_mixture_widths` when there are at least 8 components).
 extension CPUDevice {
     public func mixtureHead(_ raw: MatrixView, head: MixtureHead, into mixture: MixtureViews) throws {
         let g = mixture.logits.cols
@@ -21,9 +22,7 @@ extension CPUDevice {
                 m[j] = offsets[j] + head.meanScale * a[g + j]
             }
             if g >= 8 {
-                forEachBlockOfEight(g) { j in
-                    (head.epsilon + base * VectorExp.exp(head.widthScale * SIMD8(loading: a + 2 * g + j))).store(to: s + j)
-                }
+                gmm_mixture_widths(Int32(g), a + 2 * g, head.widthScale, base, head.epsilon, s)
             } else {
                 for j in 0..<g { s[j] = head.epsilon + base * expf(head.widthScale * a[2 * g + j]) }
             }

@@ -1,9 +1,12 @@
+import CGMMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One row of a Gaussian mixture, as the CPU path evaluates it; `Kernels/mixture.cl` is its
-/// OpenCL twin. Pointers address the row's G logits, means and widths.
+/// OpenCL twin. Pointers address the row's G logits, means and widths. From 8 components on,
+/// the terms and the gradient are computed eight components at a time by the C functions of
+/// `mixture_vector.c` (AVX2 where the CPU has it); under 8, line for line as the OpenCL kernel.
 struct MixtureRow {
     let logits: UnsafePointer<Float>
     let means: UnsafePointer<Float>
@@ -12,9 +15,7 @@ struct MixtureRow {
 
     /// log Σ_g exp(logits_g).
     @inline(__always) func logNormalizer() -> Float {
-        var peak = -Float.infinity
-        for g in 0..<count { peak = max(peak, logits[g]) }
-        return peak + logf(VectorExp.sumExp(logits, count: count, shift: peak))
+        gmm_log_sum_exp(Int32(count), logits)
     }
 
     /// log p(u) by log-sum-exp over the components.
@@ -26,44 +27,28 @@ struct MixtureRow {
 
     /// Writes log f_g + log N(u; μ_g, σ_g) − log Z_g for every component into `terms` (and,
     /// when `truncated`, log Z_g into `logZ`; both hold `count` floats) and returns their
-    /// log-sum-exp (log p(u)) and the logits' log-normaliser. Eight components at a time
-    /// (``VectorLog``) when there are at least 8.
+    /// log-sum-exp (log p(u)) and the logits' log-normaliser.
     @inline(__always) func componentTerms(u: Float, lo: Float, hi: Float, truncated: Bool, into terms: UnsafeMutablePointer<Float>,
                                           logZ: UnsafeMutablePointer<Float>) -> (logP: Float, lse: Float) {
+        if truncated { NormalMath.logIntervalProbabilities(lo: lo, hi: hi, means: means, widths: widths, count: count, into: logZ) }
+        if count >= 8 {
+            var lse: Float = 0
+            let logP = gmm_mixture_terms(Int32(count), logits, means, widths, u, truncated ? UnsafePointer(logZ) : nil, terms, &lse)
+            return (logP, lse)
+        }
         let lse = logNormalizer()
-        let peak = {
-            if truncated { NormalMath.logIntervalProbabilities(lo: lo, hi: hi, means: means, widths: widths, count: count, into: logZ) }
-            guard count >= 8 else {
-                var peak = -Float.infinity
-                for g in 0..<count {
-                    let sigma = widths[g]
-                    let z = (u - means[g]) / sigma
-                    let term = logits[g] - lse - 0.5 * z * z - logf(sigma) - NormalMath.logSqrt2Pi - (truncated ? logZ[g] : 0)
-                    terms[g] = term
-                    peak = max(peak, term)
-                }
-                return peak
-            }
-            let (shift, value) = (SIMD8<Float>(repeating: lse + NormalMath.logSqrt2Pi), SIMD8<Float>(repeating: u))
-            var peaks = SIMD8<Float>(repeating: -.infinity)
-            forEachBlockOfEight(count) { g in
-                let sigma = SIMD8(loading: widths + g)
-                let z = (value - SIMD8(loading: means + g)) / sigma
-                var term = SIMD8(loading: logits + g) - shift - 0.5 * z * z - VectorLog.log(sigma)
-                if truncated { term -= SIMD8(loading: logZ + g) }
-                term.store(to: terms + g)
-                peaks = peaks.lanewiseMax(term)
-            }
-            return peaks.max()
-        }()
-        if peak == -.infinity { return (peak, lse) }
-        return (peak + logf(VectorExp.sumExp(terms, count: count, shift: peak)), lse)
+        for g in 0..<count {
+            let sigma = widths[g]
+            let z = (u - means[g]) / sigma
+            terms[g] = logits[g] - lse - 0.5 * z * z - logf(sigma) - NormalMath.logSqrt2Pi - (truncated ? logZ[g] : 0)
+        }
+        return (gmm_log_sum_exp(Int32(count), terms), lse)
     }
 
-    /// Writes `c · ∂ log p(u) / ∂(logit_g, μ_g, σ_g)` and returns log p(u). Eight components at
-    /// a time when there are at least 8. Truncated, a component's gradient includes that of
-    /// −log Z_g: φ(a_g)/Z_g and φ(b_g)/Z_g terms, which one at a time are added only near a
-    /// bound (a_g ≥ −9 or b_g ≤ 9) and eight at a time always (beyond, they are below 1e-17).
+    /// Writes `c · ∂ log p(u) / ∂(logit_g, μ_g, σ_g)` and returns log p(u). Truncated, a
+    /// component's gradient includes that of −log Z_g: φ(a_g)/Z_g and φ(b_g)/Z_g terms, which
+    /// under 8 components are added only near a bound (a_g ≥ −9 or b_g ≤ 9) and from 8 on
+    /// always (beyond, they are below 1e-17).
     @inline(__always) func logLikelihoodGradient(
         u: Float, lo: Float, hi: Float, truncated: Bool, c: Float,
         dLogits: UnsafeMutablePointer<Float>, dMeans: UnsafeMutablePointer<Float>, dWidths: UnsafeMutablePointer<Float>
@@ -93,28 +78,8 @@ struct MixtureRow {
                 }
                 return logP
             }
-            let (scale, value) = (SIMD8<Float>(repeating: c), SIMD8<Float>(repeating: u))
-            let (low, high) = (SIMD8<Float>(repeating: lo), SIMD8<Float>(repeating: hi))
-            forEachBlockOfEight(count) { g in
-                let (mu, sigma) = (SIMD8(loading: means + g), SIMD8(loading: widths + g))
-                let z = (value - mu) / sigma
-                var responsibility = VectorExp.exp(SIMD8(loading: terms + g) - logP)
-                if logP == -.infinity { responsibility = .zero }
-                let amplitude = VectorExp.exp(SIMD8(loading: logits + g) - lse)
-                (scale * (responsibility - amplitude)).store(to: dLogits + g)
-                var (dMu, dSigma) = (z, z * z - 1)
-                if truncated {
-                    let a = (low - mu) / sigma, b = (high - mu) / sigma
-                    let shift = NormalMath.logSqrt2Pi + SIMD8(loading: logZ + g)
-                    // φ(z)/Z; 0 at z = ±∞, where z·φ(z)/Z is 0 too.
-                    let phiA = VectorExp.exp(-0.5 * a * a - shift), phiB = VectorExp.exp(-0.5 * b * b - shift)
-                    dMu -= phiA - phiB
-                    dSigma -= (a * phiA).replacing(with: 0, where: phiA .== 0) - (b * phiB).replacing(with: 0, where: phiB .== 0)
-                }
-                let weighted = scale * responsibility / sigma
-                (weighted * dMu).store(to: dMeans + g)
-                (weighted * dSigma).store(to: dWidths + g)
-            }
+            gmm_mixture_gradient(Int32(count), logits, means, widths, u, lo, hi, truncated ? UnsafePointer(logZ) : nil,
+                                 terms, logP, lse, c, dLogits, dMeans, dWidths)
             return logP
         }
     }

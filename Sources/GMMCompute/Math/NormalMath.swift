@@ -1,3 +1,4 @@
+import CGMMSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,8 +6,9 @@ import Glibc
 /// Float32 normal-distribution functions shared by the CPU path; `Kernels/normal.cl` holds
 /// their OpenCL twins, written line for line alike so the two paths agree to rounding. The
 /// exception is ``logIntervalProbabilities(lo:hi:means:widths:count:into:)``, which the CPU's
-/// likelihood uses: its small tails come from a vectorised erfc (``halfErfc(_:)``, within
-/// 5e-6 relative), where the OpenCL path calls the device's erfc per component.
+/// likelihood uses: from 8 components on, its small tails come from a vectorised erfc
+/// (`gmm_log_z` in `mixture_vector.c`, within 5e-6 relative), where the OpenCL path calls the
+/// device's erfc per component.
 enum NormalMath {
     /// log √(2π).
     static let logSqrt2Pi: Float = 0.918_938_533_204_672_7
@@ -48,55 +50,23 @@ enum NormalMath {
     static let negligibleTail: Float = 9
 
     /// log(Φ(b_g) − Φ(a_g)) of `count` components truncated to [lo, hi], with a_g = (lo − μ_g)/σ_g
-    /// and b_g = (hi − μ_g)/σ_g, into `out`. Eight at a time where a component lies inside
-    /// with small tails (a_g < 0 < b_g, summed tails below 1e-4: most components of a trained
-    /// mixture), there by ``halfErfc(_:)``; every other component, and all of them when there
-    /// are fewer than 8, through ``logIntervalProbability(_:_:)``.
+    /// and b_g = (hi − μ_g)/σ_g, into `out`. From 8 components on, eight at a time where a
+    /// component lies inside with small tails (a_g < 0 < b_g, summed tails below 1e-4: most
+    /// components of a trained mixture) by `gmm_log_z`; every other component, and all of them
+    /// when there are fewer than 8, through ``logIntervalProbability(_:_:)``.
     @inline(__always) static func logIntervalProbabilities(lo: Float, hi: Float, means: UnsafePointer<Float>, widths: UnsafePointer<Float>,
                                                            count: Int, into out: UnsafeMutablePointer<Float>) {
-        let rootHalf = SIMD8<Float>(repeating: 0.707_106_781_186_547_5)
-        let (low, high) = (SIMD8<Float>(repeating: lo), SIMD8<Float>(repeating: hi))
         guard count >= 8 else {
             for g in 0..<count { out[g] = logIntervalProbability((lo - means[g]) / widths[g], (hi - means[g]) / widths[g]) }
             return
         }
-        forEachBlockOfEight(count) { g in
-            let mu = SIMD8(loading: means + g), sigma = SIMD8(loading: widths + g)
-            let a = (low - mu) / sigma, b = (high - mu) / sigma
-            // Narrow components well inside (both tails beyond 9σ, common once trained): log Z = 0.
-            if all((a .< -negligibleTail) .& (b .> negligibleTail)) {
-                SIMD8<Float>.zero.store(to: out + g)
-                return
-            }
-            var lower = halfErfc(-a * rootHalf), upper = halfErfc(b * rootHalf)
-            lower.replace(with: 0, where: a .< -negligibleTail)
-            upper.replace(with: 0, where: b .> negligibleTail)
-            let tails = lower + upper
-            (-tails * (1 + 0.5 * tails)).store(to: out + g)
-            let inside = (a .< 0) .& (b .> 0) .& (tails .< 1e-4)
-            if !all(inside) {
-                for i in 0..<8 where !inside[i] { out[g + i] = logIntervalProbability(a[i], b[i]) }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + 8) { careful in
+            let n = Int(gmm_log_z(Int32(count), lo, hi, means, widths, out, careful.baseAddress!))
+            for i in 0..<n {
+                let g = Int(careful[i])
+                out[g] = logIntervalProbability((lo - means[g]) / widths[g], (hi - means[g]) / widths[g])
             }
         }
-    }
-
-    /// Q(√2 z) = erfc(z)/2 for z ≥ 0, lane by lane: the Chebyshev fit erfc(z) ≈ t·exp(−z² + P(t)),
-    /// t = 1/(1 + z/2), of Press et al. (Numerical Recipes, §6.2; relative error below 1.2e-7),
-    /// with ``VectorExp/exp(_:)``. Within 5e-6 relative of the float64 erfc over [0, 6.4] (the
-    /// rounding of z² dominates far out). Meaningless for z < 0.
-    @inline(__always) static func halfErfc(_ z: SIMD8<Float>) -> SIMD8<Float> {
-        let t = 1 / (1 + 0.5 * z)
-        var p = SIMD8<Float>(repeating: 0.170_872_77)
-        p = p * t - 0.822_152_23
-        p = p * t + 1.488_515_87
-        p = p * t - 1.135_203_98
-        p = p * t + 0.278_868_07
-        p = p * t - 0.186_288_06
-        p = p * t + 0.096_784_18
-        p = p * t + 0.374_091_96
-        p = p * t + 1.000_023_68
-        p = p * t - 1.265_512_23
-        return 0.5 * t * VectorExp.exp(p - z * z)
     }
 
     /// φ(z)/Z for the truncation gradient (0 at z = ±∞). Computed in log space: when the
