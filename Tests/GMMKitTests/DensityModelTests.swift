@@ -232,6 +232,25 @@ import Glibc
         #expect(model.sortedByTheta(theta, rows: n, minimumMeanRows: 300) == nil, "blocks of 200 rows are below a minimum of 300")
     }
 
+    @Test("fromLatent inverts toLatent (integer observables unchanged) and refuses values outside the latent interval")
+    func latentRoundTrip() throws {
+        let (model, events) = try Self.threeObservableModel(device: cpu, epochs: 1)
+        let x = Array(events.x.prefix(3 * 300))
+        let u = try model.toLatent(x)
+        let back = try model.fromLatent(u)
+        for (r, (a, b)) in zip(x, back).enumerated() {
+            #expect(abs(a - b) <= 1e-6 * max(1, abs(a)), "value \(r) (observable \(r % 3)): \(a) came back as \(b)")
+        }
+        #expect(stride(from: 1, to: u.count, by: 3).allSatisfy { u[$0] == x[$0] }, "the integer observable is not projected")
+        #expect(stride(from: 0, to: u.count, by: 3).contains { u[$0] != x[$0] }, "the continuous observables are projected")
+        #expect(throws: ModelError.outsideInterval(observable: "x1 (latent)", row: 1, value: 5.5, lower: -5, upper: 5)) {
+            try model.fromLatent([0, 1, 0, 0, 2, 5.5])
+        }
+        #expect(throws: ModelError.shapeMismatch(field: "u", expected: "[N, 3]", got: "4 values")) {
+            try model.fromLatent([0, 1, 0, 0])
+        }
+    }
+
     @Test("bad input gets one clear error")
     func badInput() throws {
         let (model, _) = try Self.threeObservableModel(device: cpu, epochs: 1)

@@ -177,6 +177,20 @@ public struct DensityModel: Sendable {
         return project(x).latent
     }
 
+    /// Maps latent values [N, d] back to the observables (integer observables unchanged): the
+    /// inverse of ``toLatent(_:)``. Continuous values must lie in the latent interval, integer
+    /// ones in their observable's interval.
+    public func fromLatent(_ u: [Double]) throws -> [Double] {
+        let n = try rowCount(u, field: "u")
+        try checkLatent(u, firstRow: 0)
+        var x = u
+        for (i, projection) in projections.enumerated() {
+            guard let projection else { continue }
+            for r in 0..<n { x[r * observableCount + i] = projection.fromLatent(u[r * observableCount + i]) }
+        }
+        return x
+    }
+
     /// Latent values [N, d] and Σ_i log|dh_i/dx_i| [N] of checked observables, rows spread
     /// over the cores.
     func project(_ x: [Double], jacobian: Bool = false) -> (latent: [Double], logJacobian: [Double]) {
