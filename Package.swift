@@ -42,7 +42,7 @@ let package = Package(
         ),
         // GMMKit too: the command-line tests write their input files (.npz, HDF5) with the library.
         .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "GMMKit", "CGMMSupport"]),
-        .testTarget(name: "GMMKitTests", dependencies: ["GMMKit"]),
+        .testTarget(name: "GMMKitTests", dependencies: ["GMMKit", "CGMMSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

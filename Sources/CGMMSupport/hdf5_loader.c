@@ -8,10 +8,23 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t calls = PTHREAD_MUTEX_INITIALIZER;
 
-void gmm_hdf5_lock(void) { pthread_mutex_lock(&calls); }
-void gmm_hdf5_unlock(void) { pthread_mutex_unlock(&calls); }
 static GMMHDF5 api;
 static int loaded;
+typedef gmm_herr_t (*eclear_fn)(gmm_hid_t);
+typedef long (*eget_num_fn)(gmm_hid_t);
+typedef long (*fget_obj_count_fn)(gmm_hid_t, unsigned);
+static eclear_fn p_eclear;
+static eget_num_fn p_eget_num;
+static fget_obj_count_fn p_fget_obj_count;
+
+void gmm_hdf5_lock(void) { pthread_mutex_lock(&calls); }
+void gmm_hdf5_unlock(void) {
+    /* A failed call leaves its records on the calling thread's error stack (per thread in
+       thread-safe builds), holding references that keep HDF5 from shutting down at exit
+       ("HDF5: infinite loop closing library"): clear them before letting go. */
+    if (loaded) p_eclear(0 /* H5E_DEFAULT */);
+    pthread_mutex_unlock(&calls);
+}
 
 typedef gmm_herr_t (*open_fn)(void);
 typedef gmm_herr_t (*libversion_fn)(unsigned *, unsigned *, unsigned *);
@@ -58,6 +71,10 @@ int gmm_hdf5_load(char *error, size_t error_length) {
     p_eset(0 /* H5E_DEFAULT */, NULL, NULL); /* errors are reported by the caller, not printed by HDF5 */
     p_gget_info = (gget_info_fn)gmm_symbol(lib, "H5Gget_info", error, error_length);
     if (!p_gget_info) goto done;
+    p_eclear = (eclear_fn)gmm_symbol(lib, "H5Eclear2", error, error_length);
+    p_eget_num = (eget_num_fn)gmm_symbol(lib, "H5Eget_num", error, error_length);
+    p_fget_obj_count = (fget_obj_count_fn)gmm_symbol(lib, "H5Fget_obj_count", error, error_length);
+    if (!p_eclear || !p_eget_num || !p_fget_obj_count) goto done;
 #define RESOLVE(field, name) api.field = (__typeof__(api.field))gmm_symbol(lib, name, error, error_length); if (!api.field) goto done;
     RESOLVE(Fopen, "H5Fopen") RESOLVE(Fcreate, "H5Fcreate") RESOLVE(Fclose, "H5Fclose")
     RESOLVE(Oopen, "H5Oopen") RESOLVE(Oclose, "H5Oclose") RESOLVE(Iget_type, "H5Iget_type")
@@ -76,6 +93,8 @@ int gmm_hdf5_load(char *error, size_t error_length) {
     RESOLVE(Pget_nfilters, "H5Pget_nfilters") RESOLVE(Pget_filter2, "H5Pget_filter2") RESOLVE(Zfilter_avail, "H5Zfilter_avail")
 #undef RESOLVE
     if (global_id(lib, "H5P_CLS_DATASET_CREATE_ID_g", &api.dataset_create_class, error, error_length)) goto done;
+    if (global_id(lib, "H5P_CLS_FILE_ACCESS_ID_g", &api.file_access_class, error, error_length)) goto done;
+    api.Pset_file_locking = (__typeof__(api.Pset_file_locking))dlsym(lib, "H5Pset_file_locking");  /* optional */
     if (global_id(lib, "H5T_NATIVE_DOUBLE_g", &api.native_double, error, error_length)) goto done;
     if (global_id(lib, "H5T_NATIVE_FLOAT_g", &api.native_float, error, error_length)) goto done;
     if (global_id(lib, "H5T_IEEE_F64LE_g", &api.ieee_f64le, error, error_length)) goto done;
@@ -104,4 +123,9 @@ long long gmm_hdf5_link_count(gmm_hid_t group) {
     memset(&info, 0, sizeof info);
     if (p_gget_info(group, &info) < 0) return -1;
     return (long long)info.nlinks;
+}
+
+long gmm_hdf5_error_count(void) { return loaded ? p_eget_num(0 /* H5E_DEFAULT */) : -1; }
+long gmm_hdf5_open_object_count(void) {
+    return loaded ? p_fget_obj_count(0x1f /* H5F_OBJ_ALL as the file: every open file */, 0x1f /* H5F_OBJ_ALL */) : -1;
 }

@@ -1,3 +1,5 @@
+import CGMMSupport
+import Foundation
 import Testing
 @testable import GMMKit
 
@@ -12,11 +14,17 @@ import Testing
     /// HDF5 must be installed where the tests run (CI installs it with `make deps`).
     static func requireHDF5() throws {
         do {
-            _ = try HDF5Library.api()
+            _ = try HDF5Library.serialized { try HDF5Library.api() }
         } catch {
             Issue.record("the HDF5 C library is needed for the HDF5 tests and could not be loaded: \(error)")
             throw error
         }
+    }
+
+    /// Every HDF5 object that gmm-gpu opened is closed again (files left open would be taken for
+    /// new files that reuse their inode, and keep HDF5 from closing at exit).
+    static func expectNothingOpen(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(HDF5Library.serialized { gmm_hdf5_open_object_count() } == 0, "HDF5 objects left open", sourceLocation: sourceLocation)
     }
 
     @Test(arguments: [false, true]) func npzNamedMembersRoundTrip(compressed: Bool) throws {
@@ -115,6 +123,7 @@ import Testing
         // DataTable.write to .h5 reads back by name.
         try DataTable.write(matrix, columns: ["a", "b"], to: directory.file("out.h5"))
         #expect(try DataTable.read(directory.file("out.h5")).selecting(["a", "b"]) == matrix)
+        Self.expectNothingOpen()
     }
 
     /// Chunked, gzip-compressed datasets (with and without the shuffle filter, as h5py writes
@@ -136,6 +145,7 @@ import Testing
         #expect(try DataTable.read(directory.file("gzip.h5"), dataset: "extra").values == column)
         let rawBytes = rows * 3 * 4 + rows * 8
         #expect(try directory.read("gzip.h5").count < rawBytes / 4, "the datasets were not compressed")
+        Self.expectNothingOpen()
     }
 
     /// A dataset compressed with a filter the HDF5 library lacks (LZF here, which h5py writes
@@ -161,6 +171,29 @@ import Testing
             try DataTable.read(directory.file("lzf.h5"), dataset: "a")
         }
         #expect(try DataTable.read(directory.file("gzip.h5"), dataset: "a").values == (0..<5000).map(Double.init))
+        Self.expectNothingOpen()
+    }
+
+    /// A child process started while HDF5 has a file open inherits HDF5's descriptor, and with it
+    /// the file's lock. The writer's temporary file is written without a lock, so a file just
+    /// written can be read at once while other threads start processes. (With the lock, about
+    /// 1 read in 140 failed here: the renamed file was still locked by a child.)
+    @Test func hdf5FileIsReadableWhileProcessesStart() throws {
+        try Self.requireHDF5()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let spawner = Spawner()
+        spawner.start()
+        var failures = 0
+        let values = (0..<100).map(Double.init)
+        for i in 0..<2000 {
+            let path = directory.file("f\(i % 7).h5")
+            try HDF5Writer.write([.dataset(name: "a", shape: [100], values: values, storage: .float64)], to: path)
+            if (try? DataTable.read(path).values) != values { failures += 1 }
+        }
+        spawner.stop()
+        #expect(failures == 0, "\(failures) of 2000 files could not be read right after they were written")
+        Self.expectNothingOpen()
     }
 
     @Test func truncatedHDF5IsReportedAsSuch() throws {
@@ -177,10 +210,14 @@ import Testing
         } catch let DataTableError.corrupt(path, detail) {
             #expect(path == directory.file("cut.h5") && detail.contains("truncated"), "\(detail)")
         }
+        // The failed read leaves no records on this thread's HDF5 error stack: they would keep
+        // HDF5 from closing at exit ("HDF5: infinite loop closing library").
+        #expect(HDF5Library.serialized { gmm_hdf5_error_count() } == 0)
         try directory.write(Array(repeating: 7, count: 4096), to: "junk.h5")
         #expect(throws: DataTableError.corrupt(path: directory.file("junk.h5"), detail: "HDF5 could not open it: not an HDF5 file, or truncated or damaged")) {
             try DataTable.read(directory.file("junk.h5"))
         }
+        Self.expectNothingOpen()
     }
 
     @Test func csvAndNpyReadByTheSameEntryPoint() throws {
@@ -195,5 +232,37 @@ import Testing
             try DataTable.read(directory.file("t.csv"), dataset: "x")
         }
         #expect(throws: DataTableError.unsupportedFormat(path: directory.file("t.root"))) { try DataTable.read(directory.file("t.root")) }
+    }
+}
+
+/// Starts a short-lived child process (`sleep 0.2`) every 10 ms on a thread of its own until
+/// stopped; `stop()` waits for the thread and reaps the children.
+private final class Spawner: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = true
+    private var children: [pid_t] = []
+    private var thread: Thread?
+
+    func start() {
+        let thread = Thread { [self] in
+            while lock.withLock({ running }) {
+                var pid: pid_t = 0
+                let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("0.2"), nil]
+                if posix_spawn(&pid, "/bin/sleep", nil, nil, argv, environ) == 0 { lock.withLock { children.append(pid) } }
+                for p in argv { free(p) }
+                usleep(10_000)
+            }
+        }
+        self.thread = thread
+        thread.start()
+    }
+
+    func stop() {
+        lock.withLock { running = false }
+        while thread?.isFinished == false { usleep(1000) }
+        for pid in lock.withLock({ children }) {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
     }
 }

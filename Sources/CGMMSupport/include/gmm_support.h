@@ -194,8 +194,12 @@ typedef struct GMMHDF5 {
     int (*Pget_filter2)(gmm_hid_t dcpl, unsigned index, unsigned *flags, size_t *client_count, unsigned *client_values,
                         size_t name_length, char *name, unsigned *filter_config);
     gmm_htri_t (*Zfilter_avail)(int filter);
+    /// H5Pset_file_locking (HDF5 1.10.7 and newer; NULL before).
+    gmm_herr_t (*Pset_file_locking)(gmm_hid_t fapl, unsigned char use_file_locking, unsigned char ignore_when_disabled);
     /// H5P_DATASET_CREATE: the class of dataset-creation property lists.
     gmm_hid_t dataset_create_class;
+    /// H5P_FILE_ACCESS: the class of file-access property lists.
+    gmm_hid_t file_access_class;
     gmm_hid_t native_double;
     gmm_hid_t native_float;
     gmm_hid_t ieee_f64le;
@@ -211,9 +215,16 @@ int gmm_hdf5_load(char *error, size_t error_length);
 /// The resolved entry points; NULL before a successful gmm_hdf5_load.
 const GMMHDF5 *gmm_hdf5(void);
 /// The process-wide lock around HDF5 calls: a serial HDF5 build (Debian's) must not be entered
-/// by two threads at once. Not recursive.
+/// by two threads at once. Not recursive. Unlocking first clears the calling thread's HDF5
+/// error stack, so that failed calls leave nothing that keeps HDF5 from closing at exit.
 void gmm_hdf5_lock(void);
 void gmm_hdf5_unlock(void);
+/// The number of records on the calling thread's HDF5 error stack (for tests), or -1 before
+/// a successful gmm_hdf5_load.
+long gmm_hdf5_error_count(void);
+/// The number of open HDF5 files, datasets, groups, datatypes and attributes in the process
+/// (for tests: 0 whenever the HDF5 lock is held), or -1 before a successful gmm_hdf5_load.
+long gmm_hdf5_open_object_count(void);
 /// The number of links in `group` (H5Gget_info), or -1 on failure.
 long long gmm_hdf5_link_count(gmm_hid_t group);
 

@@ -6,7 +6,8 @@ import Glibc
 /// The HDF5 C library, loaded at run time (dlopen) the first time an HDF5 file is read or
 /// written, so that gmm-gpu runs without it (Debian: `apt-get install libhdf5-dev`).
 enum HDF5Library {
-    /// The entry points, loading the library on first use.
+    /// The entry points, loading the library on first use. Call it, and HDF5, inside
+    /// ``serialized(_:)``.
     /// - Throws: `DataTableError.hdf5Unavailable` when it cannot be loaded.
     static func api() throws -> GMMHDF5 {
         var message = [CChar](repeating: 0, count: 1024)

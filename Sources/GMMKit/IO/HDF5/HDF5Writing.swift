@@ -36,7 +36,14 @@ enum HDF5Writer {
     private static func writeHoldingLock(_ items: [Item], to path: String) throws {
         let h5 = try HDF5Library.api()
         try writeFileAtomically(to: path) { writer in
-            let created = h5.Fcreate(writer.path, HDF5Library.truncate, HDF5Library.defaultProperties, HDF5Library.defaultProperties)
+            // The temporary file is ours alone, so HDF5's file lock guards nothing; and a child
+            // process started meanwhile would inherit HDF5's descriptor and keep the lock, so
+            // that the renamed file could not be opened until the child exits.
+            let access = HDF5Handle(h5.Pcreate(h5.file_access_class)) { _ = h5.Pclose($0) }
+            defer { withExtendedLifetime(access) {} }  // closed at the end of the scope, not after its last use
+            if access.id >= 0, let unlock = h5.Pset_file_locking { _ = unlock(access.id, 0, 1) }
+            let created = h5.Fcreate(writer.path, HDF5Library.truncate, HDF5Library.defaultProperties,
+                                     access.id >= 0 ? access.id : HDF5Library.defaultProperties)
             guard created >= 0 else { throw DataTableError.corrupt(path: path, detail: "HDF5 could not create the file") }
             let file = HDF5Handle(created) { _ = h5.Fclose($0) }
             defer { withExtendedLifetime(file) {} }  // closed at the end of the scope, not after its last use
