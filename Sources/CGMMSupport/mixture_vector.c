@@ -164,8 +164,11 @@ BODY int log_z_body(int count, float lo, float hi, const float *means, const flo
         if (all_lanes(lower_far & upper_far)) {
             vstore(log_z + g, splat(0));  // both tails beyond 9σ, common once trained: log Z = 0
         } else {
-            v8f lower = blend(lower_far, splat(0), vhalf_erfc(-a * root_half));
-            v8f upper = blend(upper_far, splat(0), vhalf_erfc(b * root_half));
+            // Each tail's erfc only where some lane needs it (a component near one bound is far
+            // from the other).
+            v8f lower = splat(0), upper = splat(0);
+            if (!all_lanes(lower_far)) lower = blend(lower_far, splat(0), vhalf_erfc(-a * root_half));
+            if (!all_lanes(upper_far)) upper = blend(upper_far, splat(0), vhalf_erfc(b * root_half));
             v8f tails = lower + upper;
             // log(1 − t) = −t − t²/2 − …: the third term is below float resolution for t < 1e-4.
             vstore(log_z + g, -tails * (1 + 0.5f * tails));
