@@ -56,16 +56,14 @@ enum NormalMath {
     /// when there are fewer than 8, through ``logIntervalProbability(_:_:)``.
     @inline(__always) static func logIntervalProbabilities(lo: Float, hi: Float, means: UnsafePointer<Float>, widths: UnsafePointer<Float>,
                                                            count: Int, into out: UnsafeMutablePointer<Float>) {
+        func scalar(_ g: Int) { out[g] = logIntervalProbability((lo - means[g]) / widths[g], (hi - means[g]) / widths[g]) }
         guard count >= 8 else {
-            for g in 0..<count { out[g] = logIntervalProbability((lo - means[g]) / widths[g], (hi - means[g]) / widths[g]) }
+            for g in 0..<count { scalar(g) }
             return
         }
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + 8) { careful in
             let n = Int(gmm_log_z(Int32(count), lo, hi, means, widths, out, careful.baseAddress!))
-            for i in 0..<n {
-                let g = Int(careful[i])
-                out[g] = logIntervalProbability((lo - means[g]) / widths[g], (hi - means[g]) / widths[g])
-            }
+            for i in 0..<n { scalar(Int(careful[i])) }
         }
     }
 
