@@ -35,8 +35,8 @@ struct InferCommand: ToolCommand {
     @Option(help: "Scan half-width in Hesse errors around the MLE (clipped to the fit range).")
     var scanWidth: Double = 4
 
-    @Option(help: "Confidence levels, comma-separated, each in (0, 1).")
-    var confidence: String = "0.68,0.95"
+    @Option(help: "Confidence levels, comma-separated: probabilities in (0, 1) or numbers of standard deviations (1sigma = 0.6827: −2Δln L thresholds 1.00 in 1-D, 2.30 in 2-D).")
+    var confidence: String = "1sigma,0.95"
 
     @Option(help: "Likelihood space: latent (the paper's choice) or data (Jacobian included; same fit, other NLL offset).")
     var space: String = "latent"
@@ -57,9 +57,9 @@ struct InferCommand: ToolCommand {
         guard let likelihoodSpace = LikelihoodSpace(rawValue: space) else {
             throw ValidationError("--space: expected 'latent' or 'data', got '\(space)'")
         }
-        let levels = try parseNumberList(confidence, option: "--confidence")
-        guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 && $0 < 1 }) else {
-            throw ValidationError("--confidence: expected levels in (0, 1) such as 0.68,0.95, got '\(confidence)'")
+        let levels = try confidence.split(separator: ",").map { try Wilks.confidenceLevel(parsing: String($0), name: "--confidence") }
+        guard !levels.isEmpty else {
+            throw ValidationError("--confidence: expected levels such as 1sigma,0.95, got '\(confidence)'")
         }
         guard scanWidth.isFinite, scanWidth > 0 else { throw ValidationError("--scan-width: expected a number > 0, got \(scanWidth)") }
         let table = try DataTable.read(data)

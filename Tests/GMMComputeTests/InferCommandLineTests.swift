@@ -47,7 +47,7 @@ import Glibc
             (["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--scan", "cx,cy", "--points", "9x7", "--output", "\(dir)/two", "--quiet"],
              ["result.json", "scan.npy", "scan.json", "contours.json", "scan.svg"]),
             (["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--fix", "cy=-0.3", "--scan", "cx", "--points", "11",
-              "--confidence", "0.6827", "--space", "data", "--output", "\(dir)/one", "--quiet"],
+              "--confidence", "1sigma,0.9", "--space", "data", "--output", "\(dir)/one", "--quiet"],
              ["result.json", "scan.npy", "scan.json", "contours.json", "scan.svg"]),
             (["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--output", "\(dir)/fit", "--quiet"], ["result.json"]),
         ]
@@ -65,6 +65,13 @@ import Glibc
         // cy fixed: the fit holds it at -0.3 and reports it as not free.
         let one = Self.read("\(dir)/one/result.json")
         #expect(one.contains("-0.3") && one.contains("false"))
+        // --confidence 1sigma,0.9: the 1-D thresholds are 1.00 and 2.71 (χ²₁ quantiles).
+        let thresholds = Self.read("\(dir)/one/contours.json").split(separator: "\n").compactMap { line -> Double? in
+            let parts = line.split(separator: ":")
+            guard parts.count == 2, parts[0].contains("\"threshold\"") else { return nil }
+            return Double(parts[1].filter { !" ,".contains($0) })
+        }
+        #expect(thresholds.count == 2 && abs(thresholds[0] - 1) < 1e-9 && abs(thresholds[1] - 2.705_543_454_095_404) < 1e-9, "\(thresholds)")
         #expect(!CommandLineTests.exists("\(dir)/fit/scan.npy"))
     }
 
@@ -82,6 +89,7 @@ import Glibc
             (base + ["--data", "\(dir)/events.npy", "--fix", "cx=abc"], "NAME=VALUE"),
             (base + ["--data", "\(dir)/events.npy", "--scan", "cx,cy", "--points", "2x9"], "--points"),
             (base + ["--data", "\(dir)/events.npy", "--confidence", "1.5"], "--confidence"),
+            (base + ["--data", "\(dir)/events.npy", "--confidence", "0.95,-1sigma"], "'-1sigma'"),
             (base + ["--data", "\(dir)/events.npy", "--fix", "cy=0", "--scan", "cy"], "fixed"),
         ]
         for (arguments, message) in cases {

@@ -8,6 +8,27 @@ public enum Wilks {
     /// Two standard deviations: 0.9545.
     public static let twoSigma = 0.954_499_736_103_641_6
 
+    /// The confidence level written as a probability in (0, 1) (`0.95`) or as a number of
+    /// standard deviations of a normal (`1sigma`, `2sigma`, `1.5sigma`; also `σ`): `1sigma` is
+    /// 0.6827, the level whose Wilks thresholds are 1.00 in 1-D and 2.30 in 2-D.
+    ///
+    /// - Throws: ``InferenceError/invalidArgument(name:expected:got:)`` naming `name` for
+    ///   anything else, a probability outside (0, 1) or a non-positive number of sigmas.
+    public static func confidenceLevel(parsing text: String, name: String = "confidence level") throws -> Double {
+        let expected = "a probability in (0, 1) such as 0.95, or a number of standard deviations such as 1sigma"
+        let trimmed = String(text.lowercased().drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        for suffix in ["sigma", "σ"] where trimmed.hasSuffix(suffix) {
+            guard let n = Double(String(trimmed.dropLast(suffix.count).filter { $0 != " " })), n.isFinite, n > 0, n <= 8 else {
+                throw InferenceError.invalidArgument(name: name, expected: expected + " (0 < N ≤ 8)", got: "'\(text)'")
+            }
+            return StandardNormal.intervalProbability(from: -n, to: n)
+        }
+        guard let level = Double(trimmed), level > 0, level < 1 else {
+            throw InferenceError.invalidArgument(name: name, expected: expected, got: "'\(text)'")
+        }
+        return level
+    }
+
     /// The threshold on −2Δln L for a region at `confidenceLevel` in `degreesOfFreedom` dimensions.
     ///
     /// - Throws: ``InferenceError/invalidArgument(name:expected:got:)`` for a level outside

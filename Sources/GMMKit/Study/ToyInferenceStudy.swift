@@ -22,8 +22,8 @@ public struct ToyInferenceStudy: Sendable {
         /// true density's and the model's MLEs: the window spans both, so an offset model region
         /// is not cut at the edge.
         public var scanHalfWidth = 3.5
-        /// The confidence levels of the regions.
-        public var confidenceLevels = [0.68, 0.95]
+        /// The confidence levels of the regions: 1σ (0.6827, thresholds 2.30 in 2-D) and 0.95.
+        public var confidenceLevels = [Wilks.oneSigma, 0.95]
         /// Both parameters are fitted inside [−bound, bound] (the training grid's range).
         public var bound = 1.5
         /// The seed of the pseudo-datasets (point j uses seed + j).

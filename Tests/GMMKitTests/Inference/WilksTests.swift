@@ -26,6 +26,24 @@ import Testing
         #expect(median < 50 && median > 48.5)
     }
 
+    @Test("confidence levels parse as probabilities or numbers of standard deviations")
+    func parsing() throws {
+        #expect(abs(try Wilks.confidenceLevel(parsing: "1sigma") - Wilks.oneSigma) < 1e-15)
+        #expect(abs(try Wilks.confidenceLevel(parsing: " 2 sigma ") - Wilks.twoSigma) < 1e-15)
+        #expect(abs(try Wilks.confidenceLevel(parsing: "3σ") - 0.997_300_203_936_739_8) < 1e-15)
+        #expect(try Wilks.confidenceLevel(parsing: "0.95") == 0.95)
+        // 1σ in 2-D is the 2.30 of the tables.
+        #expect(abs(try Wilks.threshold(confidenceLevel: Wilks.confidenceLevel(parsing: "1sigma"), degreesOfFreedom: 2) - 2.295_748_928_898_636) < 1e-9)
+        for bad in ["", "95", "1.0", "0", "-1sigma", "0sigma", "9sigma", "sigma", "nan", "inf", "1 sigmas"] {
+            #expect(throws: InferenceError.self, "'\(bad)'") { try Wilks.confidenceLevel(parsing: bad, name: "--confidence") }
+        }
+        do {
+            _ = try Wilks.confidenceLevel(parsing: "68", name: "--confidence")
+        } catch {
+            #expect("\(error)".contains("--confidence") && "\(error)".contains("'68'") && "\(error)".contains("1sigma"), "\(error)")
+        }
+    }
+
     @Test("a confidence level outside (0, 1) or no degrees of freedom is a typed error")
     func badInput() {
         #expect(throws: InferenceError.self) { try Wilks.threshold(confidenceLevel: 1, degreesOfFreedom: 1) }
