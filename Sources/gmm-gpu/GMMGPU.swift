@@ -1,5 +1,10 @@
 import ArgumentParser
 import GMMKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @main
 struct GMMGPU: ParsableCommand {
@@ -8,4 +13,20 @@ struct GMMGPU: ParsableCommand {
         abstract: "Conditional density models p(x|θ) from simulated events (Menary & Price 2022), on CPU or GPU.",
         subcommands: [DemoCommand.self, TrainCommand.self, LogProbCommand.self, SampleCommand.self, InferCommand.self, StudyCommand.self, ReportCommand.self, ToyCommand.self, BenchCommand.self, DevicesCommand.self, CheckCommand.self, CLIReferenceCommand.self]
     )
+
+    /// Parses and runs the command. A command line that does not parse (a missing or malformed
+    /// option) is bad input like any other: `gmm-gpu: error: …` with the usage, and exit code 2
+    /// (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            var text = fullMessage(for: error)
+            if text.hasPrefix("Error: ") { text = "gmm-gpu: error: " + text.dropFirst("Error: ".count) }
+            fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
+            exit(withError: ExitCode(2))
+        }
+    }
 }

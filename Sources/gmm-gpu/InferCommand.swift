@@ -1,6 +1,9 @@
 import ArgumentParser
 import FoundationEssentials
 import GMMKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `gmm-gpu infer`: a maximum-likelihood fit of a trained model's θ to data, with MINOS
 /// intervals, an optional 1-D or 2-D profile scan, its confidence regions and a plot.
@@ -32,11 +35,28 @@ struct InferCommand: ToolCommand {
     @Option(help: "Scan points: N for a 1-D scan, NXxNY for a 2-D one (e.g. 50x50).")
     var points: String = "41x41"
 
-    @Option(help: "Scan half-width in Hesse errors around the MLE (clipped to the fit range).")
+    @Option(parsing: .unconditional, help: "Scan half-width in Hesse errors around the MLE (clipped to the fit range).")
     var scanWidth: Double = 4
 
     @Option(help: "Confidence levels, comma-separated: probabilities in (0, 1) or numbers of standard deviations (1sigma = 0.6827: −2Δln L thresholds 1.00 in 1-D, 2.30 in 2-D).")
     var confidence: String = "1sigma,0.95"
+
+    @Option(name: .customLong("constrain"), help: "Gaussian constraint on a parameter known from elsewhere: NAME=MEAN,SIGMA (repeatable), e.g. a nuisance parameter.")
+    var constraints: [String] = []
+
+    @Flag(help: ArgumentHelp(
+        "Extended likelihood (the paper's Eq. 11): add a Poisson term for the number of events.",
+        discussion: "The expected number is norm × L × σ_fid(θ), with σ_fid(θ) the rate model that `train` writes as MODEL_DIR/rate.json (in the units of the training weights) and L the --luminosity; norm is a normalisation fitted with θ (profiled in closed form in scans), free or constrained by --norm-uncertainty. The observed number is the event count, or the total weight with --weights."))
+    var extended = false
+
+    @Option(parsing: .unconditional, help: "With --extended: the luminosity L, so that norm × L × σ_fid(θ) is the expected number of events.")
+    var luminosity: Double?
+
+    @Option(parsing: .unconditional, help: "With --extended: the relative uncertainty of the normalisation (e.g. 0.02 for a 2% luminosity uncertainty), a Gaussian constraint on norm around 1; without it norm is free.")
+    var normUncertainty: Double?
+
+    @Option(help: "With --extended: the rate model file (default: MODEL_DIR/rate.json).")
+    var rate: String?
 
     @Option(help: "Likelihood space: latent (the paper's choice) or data (Jacobian included; same fit, other NLL offset).")
     var space: String = "latent"
@@ -62,6 +82,7 @@ struct InferCommand: ToolCommand {
             throw ValidationError("--confidence: expected levels such as 1sigma,0.95, got '\(confidence)'")
         }
         guard scanWidth.isFinite, scanWidth > 0 else { throw ValidationError("--scan-width: expected a number > 0, got \(scanWidth)") }
+        let extension_ = try extendedSettings()
         let table = try DataTable.read(data)
         guard table.rows > 0 else { throw ValidationError("--data \(data): no events; give at least one event to fit") }
         let x = try table.selecting(trained.config.observables.map(\.name))
@@ -77,13 +98,30 @@ struct InferCommand: ToolCommand {
         var settings = trained.parameterScaling.enumerated().map { j, scaling in
             FitParameter(name: names[j], lower: (-2 - scaling.shift) / scaling.scale, upper: (2 - scaling.shift) / scaling.scale)
         }
+        if let extension_ {
+            guard !names.contains(extension_.normalisation.name) else {
+                throw ValidationError("--extended: the model has a parameter named '\(extension_.normalisation.name)', the name of the fitted normalisation; rename that parameter in the config")
+            }
+            settings.append(extension_.normalisation)
+        }
+        let fitNames = settings.map(\.name)
+        for text in constraints {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            let numbers = parts.count == 2 ? parts[1].split(separator: ",").map { Double($0.trimmingCharacters(in: " ")) } : []
+            guard numbers.count == 2, let mean = numbers[0], let width = numbers[1], mean.isFinite, width.isFinite, width > 0 else {
+                throw ValidationError("--constrain: expected NAME=MEAN,SIGMA with finite numbers and SIGMA > 0 (e.g. tune=0.5,0.1), got '\(text)'")
+            }
+            let name = parts[0].trimmingCharacters(in: " ")
+            guard let j = fitNames.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: fitNames) }
+            settings[j].constraint = GaussianConstraint(mean: mean, width: width)
+        }
         for fix in fixes {
             let parts = fix.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: " ")), value.isFinite else {
                 throw ValidationError("--fix: expected NAME=VALUE with a finite number (e.g. cx=0.5), got '\(fix)'")
             }
             let name = parts[0].trimmingCharacters(in: " ")
-            guard let j = names.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: names) }
+            guard let j = fitNames.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: fitNames) }
             guard value >= settings[j].lower, value <= settings[j].upper else {
                 throw ValidationError("--fix \(name)=\(value): outside the model's training range [\(settings[j].lower), \(settings[j].upper)] for '\(name)'; fix it inside")
             }
@@ -95,7 +133,7 @@ struct InferCommand: ToolCommand {
                 throw ValidationError("--scan: expected one or two different parameter names (e.g. cx,cy), got '\(text)'")
             }
             for name in list {
-                guard let j = names.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: names) }
+                guard let j = fitNames.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: fitNames) }
                 guard settings[j].isFree else { throw ValidationError("--scan \(name): '\(name)' is fixed by --fix; scan free parameters only") }
             }
             return list
@@ -103,15 +141,35 @@ struct InferCommand: ToolCommand {
         let gridSizes = try scanNames.isEmpty ? [] : parsePoints(points, dimensions: scanNames.count)
 
         let device = try deviceOption.open()
-        let nll = try ModelLikelihood(model: trained, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
+        let shape = try ModelLikelihood(model: trained, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
+        var nll: NegativeLogLikelihood = shape
+        var extendedRecord: InferResult.Extended?
+        if let extension_ {
+            let ratePath = rate ?? "\(model)/\(RateModel.fileName)"
+            guard rate != nil || access(ratePath, F_OK) == 0 else {
+                throw ValidationError("--extended: the model has no rate model (\(ratePath)); retrain it with `gmm-gpu train` (which writes rate.json where its θ points determine one) or give --rate FILE")
+            }
+            let rateModel = try RateModel.load(from: ratePath)
+            let observed = eventWeights.map { $0.reduce(0, +) } ?? Double(shape.eventCount)
+            nll = try ExtendedLikelihood(shape: shape, rate: rateModel, luminosity: extension_.luminosity, observedEvents: observed,
+                                         normalisationName: extension_.normalisation.name)
+            extendedRecord = InferResult.Extended(rate: ratePath, luminosity: extension_.luminosity, observedEvents: observed,
+                                                  normUncertainty: normUncertainty, expectedEventsAtMLE: nil)
+        }
         let fit = MaximumLikelihoodFit(parameters: settings)
-        report.line("fitting \(names.joined(separator: ", ")) to \(nll.eventCount) events (\(likelihoodSpace.rawValue) space, device \(device.name))")
+        report.line("fitting \(fitNames.joined(separator: ", ")) to \(shape.eventCount) events (\(likelihoodSpace.rawValue) space\(extension_ == nil ? "" : ", extended")"
+            + ", device \(device.name))")
         let result = try fit.fitFromGrid(nll)
         var intervals: [[ProfileInterval]] = []
         for level in levels {
             intervals.append(result.free.contains(true) ? try fit.minos(nll, result: result, confidenceLevel: level) : [])
         }
-        for (j, name) in names.enumerated() {
+        if let extended = nll as? ExtendedLikelihood {
+            let expected = try extended.expectedEvents(result.values)
+            extendedRecord?.expectedEventsAtMLE = expected
+            report.line("expected events at the MLE \(fixed(expected, 1)), observed \(fixed(extended.observedEvents, 1))")
+        }
+        for (j, name) in fitNames.enumerated() {
             let minos = intervals.first?.first { $0.parameter == name }
             report.line("  \(name) = \(fixed(result.values[j], 4)) ± \(fixed(result.errors[j], 4))"
                 + (minos.map { "  MINOS \(Int(levels[0] * 100))%: [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
@@ -122,13 +180,13 @@ struct InferCommand: ToolCommand {
         var files: [(String, [UInt8])] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let record = InferResult(model: model, data: data, weights: weights, space: likelihoodSpace.rawValue, events: nll.eventCount,
-                                 confidenceLevels: levels, fit: result, minos: intervals)
+        let record = InferResult(model: model, data: data, weights: weights, space: likelihoodSpace.rawValue, events: shape.eventCount,
+                                 confidenceLevels: levels, fit: result, minos: intervals, extended: extendedRecord)
         files.append(("result.json", Array(try encoder.encode(record))))
         if !scanNames.isEmpty {
             // The names were checked above: every one is a parameter of the model.
             let axes = scanNames.enumerated().map { k, name -> [Double] in
-                let j = names.firstIndex(of: name) ?? 0
+                let j = fitNames.firstIndex(of: name) ?? 0
                 let half = scanWidth * max(result.errors[j], 1e-6 * max(1, abs(result.values[j])))
                 let lo = max(settings[j].lower, result.values[j] - half), hi = min(settings[j].upper, result.values[j] + half)
                 let n = gridSizes[k]
@@ -169,6 +227,27 @@ struct InferCommand: ToolCommand {
         report.line("wrote \(files.map(\.0).joined(separator: ", ")) to \(output)")
     }
 
+    /// The luminosity and the normalisation parameter of `--extended` (nil without it), checked.
+    func extendedSettings() throws -> (luminosity: Double, normalisation: FitParameter)? {
+        guard extended else {
+            for (given, option) in [(luminosity != nil, "--luminosity"), (normUncertainty != nil, "--norm-uncertainty"), (rate != nil, "--rate")] where given {
+                throw ValidationError("\(option) needs --extended (the extended likelihood with a Poisson term for the number of events)")
+            }
+            return nil
+        }
+        guard let luminosity else {
+            throw ValidationError("--extended needs --luminosity L (expected events = norm × L × σ_fid(θ), σ_fid in the units of the training weights)")
+        }
+        guard luminosity.isFinite, luminosity > 0 else { throw ValidationError("--luminosity: expected a finite number > 0, got \(luminosity)") }
+        if let normUncertainty, !(normUncertainty.isFinite && normUncertainty > 0) {
+            throw ValidationError("--norm-uncertainty: expected a finite relative uncertainty > 0 (e.g. 0.02), got \(normUncertainty)")
+        }
+        // Bounded just above 0, where ν = 0 would make the Poisson term infinite.
+        let norm = FitParameter(name: "norm", lower: 1e-9, upper: .infinity, start: 1,
+                                constraint: normUncertainty.map { GaussianConstraint(mean: 1, width: $0) })
+        return (luminosity, norm)
+    }
+
     /// "50x50" → [50, 50] (or "50" → [50] for one dimension), each at least 3.
     func parsePoints(_ text: String, dimensions: Int) throws -> [Int] {
         let parts = text.lowercased().split(separator: "x").map { Int($0.trimmingCharacters(in: " ")) }
@@ -194,9 +273,27 @@ struct InferResult: Codable {
     var fit: FitResult
     /// MINOS intervals per confidence level (in `confidenceLevels` order), per free parameter.
     var minos: [[ProfileInterval]]
+    /// The Poisson term of `--extended` (absent without it).
+    var extended: Extended?
+
+    /// The settings and outcome of the extended likelihood's Poisson term.
+    struct Extended: Codable {
+        var rate: String
+        var luminosity: Double
+        var observedEvents: Double
+        var normUncertainty: Double?
+        var expectedEventsAtMLE: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case rate, luminosity
+            case observedEvents = "observed_events"
+            case normUncertainty = "norm_uncertainty"
+            case expectedEventsAtMLE = "expected_events_at_mle"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format, model, data, weights, space, events, fit, minos
+        case format, model, data, weights, space, events, fit, minos, extended
         case formatVersion = "format_version"
         case confidenceLevels = "confidence_levels"
     }

@@ -13,7 +13,7 @@ struct LogProbCommand: ToolCommand {
     @Option(help: ArgumentHelp("Event file: FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5), columns as for `train`.", valueName: "source"))
     var data: String
 
-    @Option(help: "One θ for every event, comma-separated (e.g. 0.2,-0.5).")
+    @Option(parsing: .unconditional, help: "One θ for every event, comma-separated (e.g. -0.5,0.2).")
     var theta: String?
 
     @Option(help: "θ per event, [N, p] (.npy/.csv).")

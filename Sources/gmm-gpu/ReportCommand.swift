@@ -16,7 +16,7 @@ struct ReportCommand: ToolCommand {
     @Option(help: "θ per event, [N, p] (.npy/.csv).")
     var thetaFile: String?
 
-    @Option(help: "One θ for every event, comma-separated (e.g. 0.2,-0.5).")
+    @Option(parsing: .unconditional, help: "One θ for every event, comma-separated (e.g. -0.5,0.2).")
     var theta: String?
 
     @Option(help: "Event weights, [N] (.npy/.csv); a CSV --data may instead hold a column named by --weight-column.")

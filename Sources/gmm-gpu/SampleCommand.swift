@@ -10,7 +10,7 @@ struct SampleCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(help: "θ, comma-separated (e.g. 0.2,-0.5); empty for an unconditional model.")
+    @Option(parsing: .unconditional, help: "θ, comma-separated (e.g. -0.5,0.2); empty for an unconditional model.")
     var theta: String = ""
 
     @Option(name: .short, help: "Number of events.")

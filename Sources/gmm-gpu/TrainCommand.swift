@@ -42,6 +42,11 @@ struct TrainCommand: ToolCommand {
     @Option(help: "Stop after this many seconds of training, keeping the best state.")
     var timeLimit: Double?
 
+    @Option(help: ArgumentHelp(
+        "Degree of the rate model σ_fid(θ) written as rate.json (for `infer --extended`); default 2 where the θ points determine it.",
+        discussion: "A polynomial in θ fitted by least squares to the total weight of the selected events at each θ point (quadratic is exact for dimension-6 couplings). Without this option a rate model that cannot be fitted (too few θ points, θ varying event by event) is skipped with a note; with it, that is an error."))
+    var rateDegree: Int?
+
     @Flag(help: "Continue an interrupted run from the checkpoint in the output directory.")
     var resume = false
 
@@ -67,6 +72,7 @@ struct TrainCommand: ToolCommand {
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
         for line in selectionLines(loaded.selection) { report.line(line) }
+        let rate = try fitRate(events, names: modelConfig.parameters.names, report: report)
         report.line("training on \(events.count) events, \(modelConfig.observables.count) observables, \(modelConfig.parameters.count) parameters — device \(device.name): \(device.summary)")
         for warning in DensityModel.weightWarnings(events) { fputs("gmm-gpu: warning: \(warning)\n", stderr) }
         let model = try DensityModel(config: modelConfig).prepared(on: events)
@@ -76,6 +82,31 @@ struct TrainCommand: ToolCommand {
             report.line("epoch \(e.epoch)/\(progress.maxEpochs)  train \(fixed(e.trainingLoss, 5))  validation \(fixed(e.validationLoss, 5))  lr \(e.learningRate)  \(fixed(e.seconds, 1)) s\(progress.isBest ? "  *" : "")")
         }
         try trained.save(to: output)
+        let ratePath = "\(output)/\(RateModel.fileName)"
+        if let rate {
+            try rate.save(to: ratePath)
+        } else {
+            unlink(ratePath)  // a rate model of an earlier run in this directory does not describe these events
+        }
         report.line("stopped: \(trained.history.stopReason); best epoch \(trained.history.bestEpoch); model written to \(output)")
+    }
+
+    /// The rate model of the selected events (nil, with a note, where none can be fitted and no
+    /// degree was asked for).
+    func fitRate(_ events: Events, names: [String], report: Reporter) throws -> RateModel? {
+        guard !names.isEmpty else {
+            if rateDegree != nil { throw ValidationError("--rate-degree: the config has no parameters θ, so there is no rate model σ_fid(θ) to fit") }
+            return nil
+        }
+        do {
+            let rate = try RateModel.fit(events: events, degree: rateDegree ?? 2, parameterNames: names)
+            report.line("rate model σ_fid(θ): degree \(rate.degree) over \(rate.pointCount) θ points, largest relative residual \(fixed(rate.maxRelativeResidual, 4)) (rate.json)")
+            return rate
+        } catch let error as InferenceError where rateDegree == nil {
+            report.line("no rate model (rate.json, for infer --extended): \(error)")
+            return nil
+        } catch let error as InferenceError {
+            throw ValidationError("--rate-degree \(rateDegree ?? 2): \(error)")
+        }
     }
 }

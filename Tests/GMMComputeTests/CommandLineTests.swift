@@ -29,12 +29,15 @@ import Glibc
             ["logprob", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta", "0,0", "--output", "\(dir)/logp.npy", "--quiet"],
             ["logprob", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta-file", "\(dir)/theta.npy", "--output", "\(dir)/logp.csv", "--quiet"],
             ["sample", "\(dir)/model", "--theta", "0.3,-0.2", "-n", "500", "--output", "\(dir)/samples.npy", "--quiet"],
+            // A θ that starts with a minus sign is a value, not an option.
+            ["sample", "\(dir)/model", "--theta", "-0.3,0.2", "-n", "50", "--output", "\(dir)/negative.npy", "--quiet"],
+            ["logprob", "\(dir)/model", "--data", "\(dir)/samples.npy", "--theta", "-1,-1", "--output", "\(dir)/logp-negative.npy", "--quiet"],
         ]
         for step in steps {
             let (outcome, output) = try ChildProcess.run(tool, step, timeLimit: 300)
             #expect(outcome == .exited(0), "gmm-gpu \(step.joined(separator: " ")): \(output)")
         }
-        for file in ["x.npy", "theta.npy", "config.yaml", "model/model.json", "model/weights.safetensors", "logp.npy", "logp.csv", "samples.npy"] {
+        for file in ["x.npy", "theta.npy", "config.yaml", "model/model.json", "model/weights.safetensors", "logp.npy", "logp.csv", "samples.npy", "negative.npy", "logp-negative.npy"] {
             #expect(Self.exists("\(dir)/\(file)"), "\(file) was not written")
         }
     }
@@ -49,6 +52,10 @@ import Glibc
               "--output", "\(dir)/m"], "missing.npy"),
             (["train", "--config", "\(dir)/x.npy", "--data", "\(dir)/x.npy", "--output", "\(dir)/m"], "a .yaml, .yml or .json file"),
             (["sample", "\(dir)/nomodel", "--theta", "0,0", "-n", "10", "--output", "\(dir)/s.npy"], "model.json"),
+            // Command lines that do not parse are bad input too (ArgumentParser alone would exit with 64).
+            (["sample", "\(dir)/nomodel", "--theta", "0,0", "-n", "ten", "--output", "\(dir)/s.npy"], "'ten' is invalid for '-n"),
+            (["sample", "\(dir)/nomodel", "--theta", "0,0", "-n", "10"], "Missing expected argument '--output"),
+            (["toy", "--output", "\(dir)/t", "--no-such-option"], "Unknown option '--no-such-option'"),
         ]
         for (arguments, message) in cases {
             let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)

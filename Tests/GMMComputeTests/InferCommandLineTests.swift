@@ -1,3 +1,5 @@
+import FoundationEssentials
+import GMMKit
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -98,6 +100,62 @@ import Glibc
             #expect(output.contains("gmm-gpu: error:") && output.contains(message), "expected '\(message)' in: \(output)")
         }
         #expect(!CommandLineTests.exists("\(dir)/out"), "a failed command wrote output")
+    }
+
+    /// The parts of result.json that the extended fit's test reads.
+    struct ExtendedResult: Decodable {
+        struct Fit: Decodable {
+            var values: [Double]
+            var parameterNames: [String]
+            enum CodingKeys: String, CodingKey { case values, parameterNames = "parameter_names" }
+        }
+        struct Extended: Decodable {
+            var expectedEventsAtMLE: Double
+            var observedEvents: Double
+            enum CodingKeys: String, CodingKey { case expectedEventsAtMLE = "expected_events_at_mle", observedEvents = "observed_events" }
+        }
+        var fit: Fit
+        var extended: Extended
+    }
+
+    @Test("train writes rate.json; infer --extended fits the normalisation against it (closed form for a flat rate)")
+    func extendedFitUsesTheRateModelTrainWrites() throws {
+        let (tool, dir) = try Self.tinyModel()
+        // The toy has 100 events at each of its 49 points: σ_fid(θ) = 100 (a flat quadratic).
+        let rate = try RateModel.load(from: "\(dir)/model/rate.json")
+        #expect(rate.degree == 2 && rate.pointCount == 49 && rate.maxRelativeResidual < 1e-9)
+        #expect(abs(try rate.rate([0.3, -1.1]) - 100) < 1e-9)
+        // ν = norm × 6 × 100 against n = 300 observed, norm ~ N(1, 0.1²): the minimum of
+        // 600 μ − 300 ln μ + ½((μ − 1)/0.1)² is the root of μ² + 5 μ − 3 = 0.
+        let arguments = ["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--extended", "--luminosity", "6",
+                         "--norm-uncertainty", "0.1", "--output", "\(dir)/extended", "--quiet"]
+        let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 300)
+        try #require(outcome == .exited(0), "gmm-gpu \(arguments.joined(separator: " ")): \(output)")
+        let result = try JSONDecoder().decode(ExtendedResult.self, from: Data(Self.read("\(dir)/extended/result.json").utf8))
+        #expect(result.fit.parameterNames == ["cx", "cy", "norm"])
+        let mu = 0.5 * (37.0.squareRoot() - 5)
+        #expect(abs(result.fit.values[2] - mu) < 1e-4, "norm \(result.fit.values[2]), expected \(mu)")
+        #expect(abs(result.extended.expectedEventsAtMLE - 600 * result.fit.values[2]) < 1e-6 && result.extended.observedEvents == 300)
+
+        // Bad settings: exit code 2, one error line, nothing written; an impossible rate degree stops train before training.
+        let base = ["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--output", "\(dir)/bad"]
+        let cases: [([String], String)] = [
+            (base + ["--luminosity", "6"], "--luminosity needs --extended"),
+            (base + ["--extended"], "--extended needs --luminosity"),
+            (base + ["--extended", "--luminosity", "-1"], "--luminosity"),
+            (base + ["--extended", "--luminosity", "6", "--norm-uncertainty", "0"], "--norm-uncertainty"),
+            (base + ["--extended", "--luminosity", "6", "--rate", "\(dir)/missing.json"], "missing.json"),
+            (base + ["--constrain", "cx=0.5"], "NAME=MEAN,SIGMA"),
+            (base + ["--constrain", "cz=0.5,0.1"], "unknown parameter 'cz'"),
+            (["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/x.npy", "--theta", "\(dir)/theta.npy",
+              "--output", "\(dir)/bad", "--rate-degree", "9"], "--rate-degree 9"),
+        ]
+        for (arguments, message) in cases {
+            let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)
+            #expect(outcome == .exited(2), "gmm-gpu \(arguments.joined(separator: " ")): \(output)")
+            #expect(output.contains("gmm-gpu: error:") && output.contains(message), "expected '\(message)' in: \(output)")
+        }
+        #expect(!CommandLineTests.exists("\(dir)/bad"), "a failed command wrote output")
     }
 
     @Test func toyInferenceStudyAtTinySize() throws {

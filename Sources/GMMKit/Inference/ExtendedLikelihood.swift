@@ -60,6 +60,17 @@ public final class ExtendedLikelihood: NegativeLogLikelihood, ClosedFormProfilin
     public var closedFormParameterIndices: [Int] { [normalisationIndex] }
     public var valuePrecision: Double { shape.valuePrecision }
 
+    /// The expected number of events ν = μ · L · σ_fid(θ) at θ `[p + 1]` (the shape's
+    /// parameters, then the normalisation μ).
+    ///
+    /// - Throws: ``InferenceError`` for a θ of the wrong length.
+    public func expectedEvents(_ theta: [Double]) throws -> Double {
+        guard theta.count == parameterNames.count else {
+            throw InferenceError.shapeMismatch(field: "theta", expected: "\(parameterNames.count) values (\(parameterNames.joined(separator: ", ")))", got: "\(theta.count)")
+        }
+        return theta[normalisationIndex] * (try expected(theta).value)
+    }
+
     /// L · σ_fid(θ) and its gradient over the shape parameters.
     private func expected(_ theta: [Double]) throws -> (value: Double, gradient: [Double]) {
         let (sigma, dSigma) = try rate.rateAndGradient(rateIndices.map { theta[$0] })

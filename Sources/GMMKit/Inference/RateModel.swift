@@ -91,6 +91,10 @@ public struct RateModel: Codable, Sendable, Equatable {
     }
 
     /// The rate model fitted to the total weight of `events` at each distinct θ point.
+    ///
+    /// - Throws: ``InferenceError`` as ``fit(points:totals:degree:parameterNames:)``, and when θ
+    ///   varies from event to event (more distinct points than half the events): totals per
+    ///   point then are single weights, not rates.
     public static func fit(events: Events, degree: Int, parameterNames: [String]) throws -> RateModel {
         guard events.parameterCount == parameterNames.count else {
             throw InferenceError.shapeMismatch(field: "parameterNames", expected: "\(events.parameterCount) names (one per θ column)", got: "\(parameterNames.count)")
@@ -101,6 +105,10 @@ public struct RateModel: Codable, Sendable, Equatable {
             let point = Array(events.parameters(of: i))
             if totals[point] == nil { order.append(point) }
             totals[point, default: 0] += events.weight(i)
+        }
+        guard 2 * order.count <= events.count else {
+            throw InferenceError.invalidArgument(name: "events", expected: "events simulated at repeated θ points (a rate model fits each point's total weight)",
+                                                 got: "\(order.count) distinct θ points in \(events.count) events")
         }
         return try fit(points: order, totals: order.map { totals[$0] ?? 0 }, degree: degree, parameterNames: parameterNames)
     }

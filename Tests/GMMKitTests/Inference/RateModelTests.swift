@@ -39,6 +39,9 @@ import Testing
         let events = try Events(x: x, theta: theta, weights: weights, observables: 1, parameters: 1)
         let rate = try RateModel.fit(events: events, degree: 3, parameterNames: ["c"])
         for (k, p) in points.enumerated() { #expect(abs(try rate.rate(p) - (5 + Double(k) + p[0] * p[0])) < 1e-9) }
+        // θ drawn per event (every event at its own point): no totals to fit, an error.
+        let spread = try Events(x: (0..<20).map(Double.init), theta: (0..<20).map { 0.1 * Double($0) }, observables: 1, parameters: 1)
+        #expect(throws: InferenceError.self) { try RateModel.fit(events: spread, degree: 1, parameterNames: ["c"]) }
     }
 
     @Test("save and load give the same model; JSON has a format version; corrupt or newer files are errors")
