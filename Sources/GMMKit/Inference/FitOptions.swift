@@ -6,8 +6,8 @@ public struct FitOptions: Codable, Sendable, Equatable {
     public var edmTolerance: Double = 1e-4
     /// Maximum quasi-Newton iterations per minimisation.
     public var maxIterations: Int = 200
-    /// The Hessian's finite-difference step in units of each parameter's error estimate.
-    public var hesseStep: Double = 0.1
+    /// The half-width of the Hessian's stencil in units of each parameter's error (see `hesse`).
+    public var hesseStep: Double = 0.5
     /// Tolerance on −2Δln L when locating a MINOS crossing.
     public var crossingTolerance: Double = 1e-3
 

@@ -75,35 +75,67 @@ public struct MaximumLikelihoodFit: Sendable {
         return try hesse(objective, minimum: minimum)
     }
 
-    /// Hesse errors at a minimum: the Hessian of the objective by central differences of its
-    /// exact gradient (one-sided at a bound), all points in one batched call; its inverse is the
-    /// covariance. Falls back to the minimiser's estimate when it is not positive definite.
+    /// Hesse errors at a minimum: the Hessian of the objective from its exact gradient at 8
+    /// points along each free parameter, spread evenly over ±``FitOptions/hesseStep`` errors
+    /// (clipped at the bounds), the slope of each gradient component fitted by least squares;
+    /// all points in one batched call. Its inverse is the covariance. Falls back to the
+    /// minimiser's estimate when it is not positive definite.
+    ///
+    /// The errors that size the stencil start from the minimiser's estimate and are redone
+    /// with the Hessian's own until they agree within 30% (at most four passes): a quasi-Newton
+    /// estimate after a few iterations can be far off. A network likelihood is only piecewise
+    /// smooth (its leaky ReLUs): its gradient jumps at many kinks, so the curvature is measured
+    /// across the peak, not between two nearby points (for a quadratic NLL both are exact).
     func hesse(_ objective: FitObjective, minimum: BoundedQuasiNewton.Result) throws -> FitResult {
         let n = minimum.x.count
         let lower = objective.lower, upper = objective.upper
         let x = minimum.x
-        var points: [[Double]] = []
-        var steps: [(plus: Int, minus: Int, width: Double)] = []
-        for j in 0..<n {
-            let estimate = minimum.inverseHessian[j][j]
-            var h = options.hesseStep * (estimate > 0 && estimate.isFinite ? estimate.squareRoot() : 1e-2 * max(1, Swift.abs(x[j])))
-            h = max(h, 1e-6 * max(1, Swift.abs(x[j])))
-            var up = min(upper[j], x[j] + h), down = max(lower[j], x[j] - h)
-            if up - x[j] < 0.5 * h { down = max(lower[j], x[j] - 2 * h) }
-            if x[j] - down < 0.5 * h { up = min(upper[j], x[j] + 2 * h) }
-            var plus = x, minus = x
-            plus[j] = up
-            minus[j] = down
-            points.append(plus)
-            points.append(minus)
-            steps.append((2 * j, 2 * j + 1, up - down))
+        func step(error: Double?, _ j: Int) -> Double {
+            let h = options.hesseStep * (error.map { $0 > 0 && $0.isFinite ? $0 : 1e-2 * max(1, Swift.abs(x[j])) } ?? 1e-2 * max(1, Swift.abs(x[j])))
+            return max(h, 1e-6 * max(1, Swift.abs(x[j])))
         }
-        let gradients = try objective.valuesAndGradients(points)
-        var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for j in 0..<n where steps[j].width > 0 {
-            for i in 0..<n { hessian[i][j] = (gradients[steps[j].plus].gradient[i] - gradients[steps[j].minus].gradient[i]) / steps[j].width }
+        // The symmetrised Hessian from stencils of half-width `h` [n].
+        func differenceHessian(_ h: [Double]) throws -> [[Double]] {
+            let perSide = 4
+            var points: [[Double]] = []
+            var offsets: [[Double]] = []
+            for j in 0..<n {
+                var column: [Double] = []
+                for k in -perSide...perSide where k != 0 {
+                    var point = x
+                    point[j] = min(upper[j], max(lower[j], x[j] + h[j] * Double(k) / Double(perSide)))
+                    points.append(point)
+                    column.append(point[j] - x[j])
+                }
+                offsets.append(column)
+            }
+            let gradients = try objective.valuesAndGradients(points)
+            var hessian = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+            var first = 0
+            for j in 0..<n {
+                let d = offsets[j], m = d.count
+                let meanOffset = d.reduce(0, +) / Double(m)
+                let spread = d.reduce(0) { $0 + ($1 - meanOffset) * ($1 - meanOffset) }
+                if spread > 0 {
+                    for i in 0..<n {
+                        let g = (0..<m).map { gradients[first + $0].gradient[i] }
+                        let meanGradient = g.reduce(0, +) / Double(m)
+                        hessian[i][j] = (0..<m).reduce(0) { $0 + (d[$1] - meanOffset) * (g[$1] - meanGradient) } / spread
+                    }
+                }
+                first += m
+            }
+            return (0..<n).map { i in (0..<n).map { j in 0.5 * (hessian[i][j] + hessian[j][i]) } }
         }
-        hessian = (0..<n).map { i in (0..<n).map { j in 0.5 * (hessian[i][j] + hessian[j][i]) } }
+        var steps = (0..<n).map { j in step(error: minimum.inverseHessian[j][j] > 0 ? minimum.inverseHessian[j][j].squareRoot() : nil, j) }
+        var hessian = try differenceHessian(steps)
+        for _ in 0..<3 {
+            guard let inverse = SymmetricMatrix.inverse(hessian) else { break }
+            let next = (0..<n).map { j in step(error: inverse[j][j] > 0 ? inverse[j][j].squareRoot() : nil, j) }
+            if zip(next, steps).allSatisfy({ $0 / $1 < 1.3 && $1 / $0 < 1.3 }) { break }
+            steps = next
+            hessian = try differenceHessian(steps)
+        }
         var status = minimum.status
         var covariance = SymmetricMatrix.inverse(hessian)
         if covariance == nil {

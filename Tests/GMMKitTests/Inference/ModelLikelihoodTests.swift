@@ -101,6 +101,34 @@ import Testing
         }
     }
 
+    @Test("Hesse errors of a network likelihood (piecewise smooth) scale as 1/√c under constant weights c and match MINOS")
+    func hesseIsStableOnKinks() throws {
+        let model = try InferenceFixtures.toyModel(epochs: 2, device: cpu)
+        let x = try model.sample(count: 400, theta: [0.4, -0.6], seed: 13, device: cpu)
+        let fit = MaximumLikelihoodFit(parameters: [FitParameter(name: "cx", lower: -1.5, upper: 1.5), FitParameter(name: "cy", lower: -1.5, upper: 1.5)])
+        var scaled: [[Double]] = []
+        for c in [0.25, 1, 4, 16] {
+            // c · NLL has the same minimum and 1/√c times the errors; the leaky ReLUs' kinks make a
+            // difference quotient over a small step depend on where the step falls (11% apart with
+            // steps of 0.1 error), not so the curvature across the peak.
+            let nll = try ModelLikelihood(model: model, data: x, weights: [Double](repeating: c, count: 400), device: cpu)
+            let result = try fit.fit(nll)
+            #expect(result.status == .converged)
+            scaled.append(result.errors.map { $0 * c.squareRoot() })
+            if c == 1 {
+                for interval in try fit.minos(nll, result: result, confidenceLevel: Wilks.oneSigma) {
+                    let j = interval.parameter == "cx" ? 0 : 1
+                    let halfWidth = 0.5 * (interval.upper - interval.lower)
+                    #expect(abs(result.errors[j] / halfWidth - 1) < 0.05, "\(interval.parameter): Hesse \(result.errors[j]) vs MINOS half-width \(halfWidth)")
+                }
+            }
+        }
+        for j in 0..<2 {
+            let values = scaled.map { $0[j] }
+            #expect((values.max() ?? 0) / (values.min() ?? 1) < 1.05, "√c × error of θ_\(j) over c = 0.25, 1, 4, 16: \(values)")
+        }
+    }
+
     @Test("the MLE of events sampled from the model recovers the θ they were sampled at")
     func recoversSampledTheta() throws {
         let model = try InferenceFixtures.toyModel(epochs: 2, device: cpu)
