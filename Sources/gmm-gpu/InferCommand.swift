@@ -169,9 +169,20 @@ struct InferCommand: ToolCommand {
             extendedRecord?.expectedEventsAtMLE = expected
             report.line("expected events at the MLE \(fixed(expected, 1)), observed \(fixed(extended.observedEvents, 1))")
         }
+        // Weighted events: the Hesse errors of the weighted NLL are wrong (constant weights c
+        // scale them by 1/√c); the sandwich covariance is not.
+        var weighted: WeightedCovariance?
+        if eventWeights != nil, result.free.contains(true), let scoring = nll as? EventScoring {
+            let corrected = try fit.weightedCovariance(scoring, result: result)
+            weighted = corrected
+            fputs("gmm-gpu: warning: weighted events (effective number \(fixed(corrected.effectiveEvents, 1)) of \(shape.eventCount)): "
+                  + "the errors corrected for the weights are 'weighted_errors' in result.json (shown as 'weights: ±'); the Hesse errors, "
+                  + "MINOS intervals and scan regions treat the weighted NLL as an unweighted one\n", stderr)
+        }
         for (j, name) in fitNames.enumerated() {
             let minos = intervals.first?.first { $0.parameter == name }
             report.line("  \(name) = \(fixed(result.values[j], 4)) ± \(fixed(result.errors[j], 4))"
+                + (weighted.map { result.free[j] ? " (weights: ± \(fixed($0.errors[j], 4)))" : "" } ?? "")
                 + (minos.map { "  MINOS \(Int(levels[0] * 100))%: [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
         }
         report.line("status \(result.status.rawValue), −ln L = \(fixed(result.minimumNLL, 4)), \(result.evaluations) evaluations")
@@ -181,7 +192,7 @@ struct InferCommand: ToolCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let record = InferResult(model: model, data: data, weights: weights, space: likelihoodSpace.rawValue, events: shape.eventCount,
-                                 confidenceLevels: levels, fit: result, minos: intervals, extended: extendedRecord)
+                                 confidenceLevels: levels, fit: result, minos: intervals, weightedErrors: weighted, extended: extendedRecord)
         files.append(("result.json", Array(try encoder.encode(record))))
         if !scanNames.isEmpty {
             // The names were checked above: every one is a parameter of the model.
@@ -273,6 +284,8 @@ struct InferResult: Codable {
     var fit: FitResult
     /// MINOS intervals per confidence level (in `confidenceLevels` order), per free parameter.
     var minos: [[ProfileInterval]]
+    /// With --weights: the covariance corrected for the weights (``WeightedCovariance``).
+    var weightedErrors: WeightedCovariance?
     /// The Poisson term of `--extended` (absent without it).
     var extended: Extended?
 
@@ -294,6 +307,7 @@ struct InferResult: Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, model, data, weights, space, events, fit, minos, extended
+        case weightedErrors = "weighted_errors"
         case formatVersion = "format_version"
         case confidenceLevels = "confidence_levels"
     }

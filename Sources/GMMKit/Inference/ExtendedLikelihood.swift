@@ -14,7 +14,7 @@ import Darwin
 /// Parameters: the shape likelihood's, then the normalisation (``normalisationName``). The
 /// normalisation enters only the Poisson term, so at fixed θ it is minimised in closed form
 /// (``ClosedFormProfiling``): profile scans over θ cost one batched pass of the shape likelihood.
-public final class ExtendedLikelihood: NegativeLogLikelihood, ClosedFormProfiling {
+public final class ExtendedLikelihood: NegativeLogLikelihood, ClosedFormProfiling, EventScoring {
     /// The shape likelihood (e.g. a ``ModelLikelihood``).
     public let shape: NegativeLogLikelihood
     /// σ_fid(θ).
@@ -69,6 +69,29 @@ public final class ExtendedLikelihood: NegativeLogLikelihood, ClosedFormProfilin
             throw InferenceError.shapeMismatch(field: "theta", expected: "\(parameterNames.count) values (\(parameterNames.joined(separator: ", ")))", got: "\(theta.count)")
         }
         return theta[normalisationIndex] * (try expected(theta).value)
+    }
+
+    /// The shape's event weights (nil when the shape does not score events or has unit weights).
+    public var eventWeights: [Double]? { (shape as? EventScoring)?.eventWeights }
+
+    /// Each event's score ∂ log(ν(θ, μ) p(x_i | θ))/∂(θ, μ), [N][p + 1]: the shape's score plus
+    /// ∂ log ν, so that ``MaximumLikelihoodFit/weightedCovariance(_:result:)`` covers the
+    /// Poisson term too.
+    ///
+    /// - Throws: ``InferenceError`` when the shape likelihood does not give event scores.
+    public func eventScores(_ theta: [Double]) throws -> [[Double]] {
+        try checkTheta(theta)
+        guard let shape = shape as? EventScoring else {
+            throw InferenceError.invalidArgument(name: "shape", expected: "a likelihood that gives event scores (e.g. a ModelLikelihood)",
+                                                 got: "\(type(of: self.shape))")
+        }
+        let (a, da) = try expected(theta)
+        let mu = theta[normalisationIndex]
+        guard a > 0, mu > 0 else { throw InferenceError.nonPositiveRate(theta: theta, value: a * mu) }
+        let logNuGradient = da.map { $0 / a } + [1 / mu]
+        return try shape.eventScores(Array(theta[0..<normalisationIndex])).map { score in
+            score.indices.map { score[$0] + logNuGradient[$0] } + [logNuGradient[normalisationIndex]]
+        }
     }
 
     /// L · σ_fid(θ) and its gradient over the shape parameters.

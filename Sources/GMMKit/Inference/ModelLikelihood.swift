@@ -11,7 +11,7 @@ import GMMCompute
 /// precision from the networks' single-precision log-densities.
 ///
 /// Not thread-safe: it keeps device workspaces between calls.
-public final class ModelLikelihood: NegativeLogLikelihood {
+public final class ModelLikelihood: EventScoring {
     /// The model.
     public let model: DensityModel
     /// Where the density is evaluated.
@@ -105,6 +105,20 @@ public final class ModelLikelihood: NegativeLogLikelihood {
             }
         }
         return results
+    }
+
+    /// The event weights (``weights``).
+    public var eventWeights: [Double]? { weights }
+
+    /// Each event's score ∂ log p(x_i | θ)/∂θ at θ [p], [N][p], backpropagated like the
+    /// gradient (the same in both spaces: the Jacobian does not depend on θ).
+    ///
+    /// - Throws: ``InferenceError`` for a bad θ or a non-finite score.
+    public func eventScores(_ theta: [Double]) throws -> [[Double]] {
+        try checkTheta(theta)
+        let scores = try evaluation(blocks: 1, gradient: true).scores(theta)
+        guard scores.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw InferenceError.nonFiniteLikelihood(theta: theta) }
+        return scores
     }
 
     /// The device workspace for `blocks` θ values at once (grown when a call needs more).

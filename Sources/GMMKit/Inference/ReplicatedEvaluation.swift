@@ -98,16 +98,10 @@ final class ReplicatedEvaluation {
     /// −Σ_i w_i log p(event_i | θ_k) for each θ_k of `thetas` [K][p] (raw θ), and with
     /// gradient its derivative with respect to raw θ, [K][p].
     func evaluate(_ thetas: [[Double]], weights: [Double]?) throws -> [(value: Double, gradient: [Double])] {
-        let n = encoded.count, p = model.parameterCount, tw = layout.thetaWidth
+        let p = model.parameterCount, tw = layout.thetaWidth
         let scaling = model.parameterScaling
-        func scaledRow(_ t: [Double]) -> [Float] {
-            var row = [Float](repeating: 0, count: tw)
-            for j in 0..<p { row[j] = Float(scaling[j](t[j])) }
-            return row
-        }
         var results = [(value: Double, gradient: [Double])](repeating: (0, [Double](repeating: 0, count: p)), count: thetas.count)
-        // Adds one pass's rows (θ block `k`, events starting at `firstEvent`) to the results.
-        func accumulate(_ out: (logProb: [Float], thetaGradient: [Float]), row: Int, count: Int, k: Int, firstEvent: Int) {
+        try forEachPass(thetas) { out, row, count, k, firstEvent in
             var value = 0.0
             var gradient = [Double](repeating: 0, count: tw)
             for i in 0..<count {
@@ -120,6 +114,35 @@ final class ReplicatedEvaluation {
             results[k].value += value
             if withGradient { for j in 0..<p { results[k].gradient[j] += gradient[j] * scaling[j].scale } }
         }
+        return results
+    }
+
+    /// Each event's score ∂log p(event_i | θ)/∂θ at one raw θ [p], [N][p] (needs `withGradient`).
+    func scores(_ theta: [Double]) throws -> [[Double]] {
+        precondition(withGradient, "ReplicatedEvaluation.scores needs a workspace made withGradient")
+        let p = model.parameterCount, tw = layout.thetaWidth
+        let scaling = model.parameterScaling
+        var scores = [[Double]](repeating: [Double](repeating: 0, count: p), count: encoded.count)
+        try forEachPass([theta]) { out, row, count, _, firstEvent in
+            for i in 0..<count {
+                // The pass gives −∂log p/∂(scaled θ); scaled θ_j = shift + scale · θ_j.
+                for j in 0..<p { scores[firstEvent + i][j] = -Double(out.thetaGradient[(row + i) * tw + j]) * scaling[j].scale }
+            }
+        }
+        return scores
+    }
+
+    /// Runs the passes for `thetas` [K][p] (raw θ) and hands each pass's output to `body` with
+    /// the row where θ block `k`'s events start, their number and the index of the first event.
+    private func forEachPass(_ thetas: [[Double]],
+                             _ body: (_ out: (logProb: [Float], thetaGradient: [Float]), _ row: Int, _ count: Int, _ k: Int, _ firstEvent: Int) -> Void) throws {
+        let n = encoded.count, p = model.parameterCount, tw = layout.thetaWidth
+        let scaling = model.parameterScaling
+        func scaledRow(_ t: [Double]) -> [Float] {
+            var row = [Float](repeating: 0, count: tw)
+            for j in 0..<p { row[j] = Float(scaling[j](t[j])) }
+            return row
+        }
         if blocksPerChunk > 0 {
             var k0 = 0
             while k0 < thetas.count {
@@ -131,7 +154,7 @@ final class ReplicatedEvaluation {
                     for _ in 0..<n { scaled.append(contentsOf: row) }
                 }
                 let out = try pass(scaledTheta: scaled, rows: blocks * n, blockRows: n, repeatedEvents: true)
-                for b in 0..<blocks { accumulate(out, row: b * n, count: n, k: k0 + b, firstEvent: 0) }
+                for b in 0..<blocks { body(out, b * n, n, k0 + b, 0) }
                 k0 += blocks
             }
         } else {
@@ -145,12 +168,10 @@ final class ReplicatedEvaluation {
                     var scaled: [Float] = []
                     scaled.reserveCapacity(range.count * tw)
                     for _ in range { scaled.append(contentsOf: row) }
-                    accumulate(try pass(scaledTheta: scaled, rows: range.count, blockRows: range.count, repeatedEvents: false), row: 0, count: range.count, k: k,
-                               firstEvent: start)
+                    body(try pass(scaledTheta: scaled, rows: range.count, blockRows: range.count, repeatedEvents: false), 0, range.count, k, start)
                     start = range.upperBound
                 }
             }
         }
-        return results
     }
 }
