@@ -75,6 +75,32 @@ import Glibc
         }
         #expect(thresholds.count == 2 && abs(thresholds[0] - 1) < 1e-9 && abs(thresholds[1] - 2.705_543_454_095_404) < 1e-9, "\(thresholds)")
         #expect(!CommandLineTests.exists("\(dir)/fit/scan.npy"))
+
+        // Weighted events: the weight-corrected errors beside Hesse, and a warning that says so.
+        try Self.write("weight\n" + String(repeating: "4\n", count: 300), to: "\(dir)/weights.csv")
+        let weighted = ["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--weights", "\(dir)/weights.csv", "--output", "\(dir)/weighted"]
+        let (outcome, output) = try ChildProcess.run(tool, weighted, timeLimit: 300)
+        #expect(outcome == .exited(0), "gmm-gpu \(weighted.joined(separator: " ")): \(output)")
+        #expect(output.contains("gmm-gpu: warning: weighted events") && output.contains("(weights: ±"), "\(output)")
+        let record = try JSONDecoder().decode(WeightedRecord.self, from: Data(Self.read("\(dir)/weighted/result.json").utf8))
+        // Constant weights 4 (the statistics are the library's tests): the Hesse errors shrink,
+        // the corrected errors are there, and the effective number of events is N.
+        let plain = try JSONDecoder().decode(WeightedRecord.self, from: Data(Self.read("\(dir)/fit/result.json").utf8))
+        let corrected = try #require(record.weightedErrors)
+        #expect(plain.weightedErrors == nil)
+        #expect(abs(corrected.effectiveEvents - 300) < 1e-9 && corrected.parameterNames == ["cx", "cy"])
+        for j in 0..<2 {
+            #expect(record.fit.errors[j] < 0.75 * plain.fit.errors[j], "Hesse \(record.fit.errors[j]) vs unweighted \(plain.fit.errors[j])")
+            #expect(corrected.errors[j] > record.fit.errors[j] && corrected.errors[j].isFinite)
+        }
+    }
+
+    /// The parts of result.json that the weighted fit's check reads.
+    struct WeightedRecord: Decodable {
+        struct Fit: Decodable { var errors: [Double] }
+        var fit: Fit
+        var weightedErrors: WeightedCovariance?
+        enum CodingKeys: String, CodingKey { case fit, weightedErrors = "weighted_errors" }
     }
 
     @Test func inferBadInputExitsWithCodeTwoAndWritesNothing() throws {
