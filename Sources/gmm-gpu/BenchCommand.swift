@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: toy-model accuracy (KL to the truth), compute throughput, inference speed and event-file loading.",
-        subcommands: [ToyBenchCommand.self, ThroughputBenchCommand.self, InferenceBenchCommand.self, EventReadBenchCommand.self])
+        subcommands: [ToyBenchCommand.self, ThroughputBenchCommand.self, InferenceBenchCommand.self, WeightedBenchCommand.self, EventReadBenchCommand.self])
 }
 
 /// `gmm-gpu bench toy`: trains on the Appendix-A toy and reports KL(p_true ‖ p_model).

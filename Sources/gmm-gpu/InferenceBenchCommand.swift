@@ -43,23 +43,8 @@ struct InferenceBenchCommand: ToolCommand {
         guard events > 0, scanPoints >= 2, repeats >= 1 else { throw ValidationError("--events, --scan-points (≥ 2) and --repeats must be positive") }
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
-        let trained: DensityModel
-        let perPoint: Int
-        if let model {
-            trained = try DensityModel.load(from: model)
-            perPoint = eventsPerPoint
-            report.line("model \(model)")
-        } else {
-            var config = try ToyModel.config()
-            config.training.maxEpochs = maxEpochs
-            let data = try ToyModel().makeDataset(eventsPerPoint: eventsPerPoint, grid: ToyModel.trainingGrid, seed: 1)
-            let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
-            report.line("training the Table-5 toy model: \(events.count) events, \(maxEpochs) epochs")
-            trained = try DensityModel(config: config).fit(events, device: device) { p in
-                report.line("epoch \(p.epoch.epoch)  validation \(fixed(p.epoch.validationLoss, 5))  \(fixed(p.epoch.seconds, 1)) s")
-            }
-            perPoint = eventsPerPoint
-        }
+        let trained = try loadOrTrainToyModel(model, eventsPerPoint: eventsPerPoint, maxEpochs: maxEpochs, device: device, report: report)
+        let perPoint = eventsPerPoint
         // The toy's rate is flat in θ (the paper: the same expected number of events at every θ):
         // the total weight at each training point is the events per point.
         let grid = ToyModel.trainingGrid.map { [$0.cx, $0.cy] }
@@ -90,5 +75,22 @@ struct InferenceBenchCommand: ToolCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try writeFileAtomically(try encoder.encode(results), to: "\(output)/result.json")
         }
+    }
+}
+
+/// The model at `path`, or (nil) the Table-5 toy model trained here on `eventsPerPoint` events
+/// per point of the 7 × 7 grid for `maxEpochs` epochs: what the benchmarks run on.
+func loadOrTrainToyModel(_ path: String?, eventsPerPoint: Int, maxEpochs: Int, device: Device, report: Reporter) throws -> DensityModel {
+    if let path {
+        report.line("model \(path)")
+        return try DensityModel.load(from: path)
+    }
+    var config = try ToyModel.config()
+    config.training.maxEpochs = maxEpochs
+    let data = try ToyModel().makeDataset(eventsPerPoint: eventsPerPoint, grid: ToyModel.trainingGrid, seed: 1)
+    let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
+    report.line("training the Table-5 toy model: \(events.count) events, \(maxEpochs) epochs")
+    return try DensityModel(config: config).fit(events, device: device) { p in
+        report.line("epoch \(p.epoch.epoch)  validation \(fixed(p.epoch.validationLoss, 5))  \(fixed(p.epoch.seconds, 1)) s")
     }
 }
