@@ -106,21 +106,18 @@ struct InferCommand: ToolCommand {
         }
         let fitNames = settings.map(\.name)
         for text in constraints {
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            let numbers = parts.count == 2 ? parts[1].split(separator: ",").map { Double($0.trimmingCharacters(in: " ")) } : []
-            guard numbers.count == 2, let mean = numbers[0], let width = numbers[1], mean.isFinite, width.isFinite, width > 0 else {
+            let assignment = Self.assignment(text)
+            let numbers = assignment?.value.split(separator: ",").map { Double($0.trimmingCharacters(in: " ")) } ?? []
+            guard let name = assignment?.name, numbers.count == 2, let mean = numbers[0], let width = numbers[1], mean.isFinite, width.isFinite, width > 0 else {
                 throw ValidationError("--constrain: expected NAME=MEAN,SIGMA with finite numbers and SIGMA > 0 (e.g. tune=0.5,0.1), got '\(text)'")
             }
-            let name = parts[0].trimmingCharacters(in: " ")
             guard let j = fitNames.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: fitNames) }
             settings[j].constraint = GaussianConstraint(mean: mean, width: width)
         }
         for fix in fixes {
-            let parts = fix.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: " ")), value.isFinite else {
+            guard let (name, text) = Self.assignment(fix), let value = Double(text), value.isFinite else {
                 throw ValidationError("--fix: expected NAME=VALUE with a finite number (e.g. cx=0.5), got '\(fix)'")
             }
-            let name = parts[0].trimmingCharacters(in: " ")
             guard let j = fitNames.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: fitNames) }
             guard value >= settings[j].lower, value <= settings[j].upper else {
                 throw ValidationError("--fix \(name)=\(value): outside the model's training range [\(settings[j].lower), \(settings[j].upper)] for '\(name)'; fix it inside")
@@ -257,6 +254,12 @@ struct InferCommand: ToolCommand {
         let norm = FitParameter(name: "norm", lower: 1e-9, upper: .infinity, start: 1,
                                 constraint: normUncertainty.map { GaussianConstraint(mean: 1, width: $0) })
         return (luminosity, norm)
+    }
+
+    /// "NAME=VALUE" → (NAME, VALUE), each trimmed of spaces; nil without "=".
+    static func assignment(_ text: String) -> (name: String, value: String)? {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: " ") }
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
     }
 
     /// "50x50" → [50, 50] (or "50" → [50] for one dimension), each at least 3.
