@@ -95,8 +95,8 @@ struct InferCommand: ToolCommand {
             eventWeights = w.values
         }
         // The fit range: the θ range the model was trained on.
-        var settings = trained.parameterScaling.enumerated().map { j, scaling in
-            FitParameter(name: names[j], lower: (-2 - scaling.shift) / scaling.scale, upper: (2 - scaling.shift) / scaling.scale)
+        var settings = trained.trainingThetaRanges.enumerated().map { j, range in
+            FitParameter(name: names[j], lower: range.lowerBound, upper: range.upperBound)
         }
         if let extension_ {
             guard !names.contains(extension_.normalisation.name) else {
@@ -172,9 +172,9 @@ struct InferCommand: ToolCommand {
         if eventWeights != nil, result.free.contains(true), let scoring = nll as? EventScoring {
             let corrected = try fit.weightedCovariance(scoring, result: result)
             weighted = corrected
-            fputs("gmm-gpu: warning: weighted events (effective number \(fixed(corrected.effectiveEvents, 1)) of \(shape.eventCount)): "
-                  + "the errors corrected for the weights are 'weighted_errors' in result.json (shown as 'weights: ±'); the Hesse errors, "
-                  + "MINOS intervals and scan regions treat the weighted NLL as an unweighted one\n", stderr)
+            printWarnings(["weighted events (effective number \(fixed(corrected.effectiveEvents, 1)) of \(shape.eventCount)): "
+                           + "the errors corrected for the weights are 'weighted_errors' in result.json (shown as 'weights: ±'); the Hesse errors, "
+                           + "MINOS intervals and scan regions treat the weighted NLL as an unweighted one"])
         }
         for (j, name) in fitNames.enumerated() {
             let minos = intervals.first?.first { $0.parameter == name }

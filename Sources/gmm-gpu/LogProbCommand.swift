@@ -35,6 +35,7 @@ struct LogProbCommand: ToolCommand {
         let source = try eventSource(data, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names)
         // Every event is evaluated: no selection (values outside an interval get the model's answer for them).
         let events = try EventInput(sources: [source], thetaFile: thetaFile, applySelection: false).read(for: trained.config).events
+        printWarnings(trained.extrapolationWarnings(theta: events.theta))
         let device = try deviceOption.open()
         let values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device)
             : try trained.logProb(events.x, theta: events.theta, device: device)

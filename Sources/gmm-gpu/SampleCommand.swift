@@ -31,6 +31,7 @@ struct SampleCommand: ToolCommand {
         guard n >= 1 else { throw ValidationError("-n must be at least 1, got \(n)") }
         let trained = try DensityModel.load(from: model)
         let thetaValues = try parseNumberList(theta, option: "--theta")
+        printWarnings(trained.extrapolationWarnings(theta: thetaValues))
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
         // Progress in tenths, for runs of more than one pass.

@@ -45,6 +45,11 @@ struct Reporter {
     }
 }
 
+/// Prints each line as `gmm-gpu: warning: …` on standard error (not silenced by --quiet).
+func printWarnings(_ lines: [String]) {
+    for line in lines { fputs("gmm-gpu: warning: \(line)\n", stderr) }
+}
+
 /// Parses "0.2,-0.5" into numbers, naming the option on failure.
 func parseNumberList(_ text: String, option: String) throws -> [Double] {
     if text.trimmingCharacters(in: " ").isEmpty { return [] }

@@ -74,7 +74,7 @@ struct TrainCommand: ToolCommand {
         for line in selectionLines(loaded.selection) { report.line(line) }
         let rate = try fitRate(events, names: modelConfig.parameters.names, report: report)
         report.line("training on \(events.count) events, \(modelConfig.observables.count) observables, \(modelConfig.parameters.count) parameters — device \(device.name): \(device.summary)")
-        for warning in DensityModel.weightWarnings(events) { fputs("gmm-gpu: warning: \(warning)\n", stderr) }
+        printWarnings(DensityModel.weightWarnings(events))
         let model = try DensityModel(config: modelConfig).prepared(on: events)
         report.line("\(model.trainableParameterCount) trainable parameters, \(fixed(model.forwardFlopsPerEvent / 1e6, 3)) MFLOP per event forward")
         let trained = try model.fit(events, device: device, options: TrainingOptions(checkpointDirectory: output, resume: resume, timeLimit: timeLimit)) { progress in

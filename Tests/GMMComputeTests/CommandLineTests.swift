@@ -36,7 +36,12 @@ import Glibc
         for step in steps {
             let (outcome, output) = try ChildProcess.run(tool, step, timeLimit: 300)
             #expect(outcome == .exited(0), "gmm-gpu \(step.joined(separator: " ")): \(output)")
+            #expect(!output.contains("warning"), "\(output)")
         }
+        // θ outside the training range: sampled, with a warning that the model extrapolates.
+        let outside = ["sample", "\(dir)/model", "--theta", "0.3,4", "-n", "20", "--output", "\(dir)/outside.npy", "--quiet"]
+        let (outcome, output) = try ChildProcess.run(tool, outside, timeLimit: 300)
+        #expect(outcome == .exited(0) && output.contains("gmm-gpu: warning: θ cy = 4") && output.contains("extrapolates"), "\(output)")
         for file in ["x.npy", "theta.npy", "config.yaml", "model/model.json", "model/weights.safetensors", "logp.npy", "logp.csv", "samples.npy", "negative.npy", "logp-negative.npy"] {
             #expect(Self.exists("\(dir)/\(file)"), "\(file) was not written")
         }
