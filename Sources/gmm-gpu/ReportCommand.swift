@@ -55,6 +55,7 @@ struct ReportCommand: ToolCommand {
         let source = try eventSource(data, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names)
         let events = try EventInput(sources: [source], thetaFile: thetaFile, weightsFile: weights, weightColumn: weightColumn,
                                     applySelection: true).read(for: trained.config).events
+        printWarnings(trained.extrapolationWarnings(theta: events.theta))
         var options = ValidationReportOptions()
         options.bins = bins
         options.pairBins = pairBins
