@@ -100,11 +100,8 @@ public struct WeightedFitCalibration: Sendable {
         guard estimates.count >= 2 else {
             throw InferenceError.invalidArgument(name: "pseudoDatasets", expected: "at least two converged fits", got: "\(estimates.count)")
         }
-        func mean(_ rows: [[Double]], _ j: Int) -> Double { rows.reduce(0) { $0 + $1[j] } / n }
-        func deviation(_ values: [Double]) -> Double {
-            let m = values.reduce(0, +) / n
-            return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot()
-        }
+        func mean(_ rows: [[Double]], _ j: Int) -> Double { CalibrationResult.meanAndDeviation(rows.map { $0[j] }).0 }
+        func deviation(_ values: [Double]) -> Double { CalibrationResult.meanAndDeviation(values).1 }
         func centralWidth(_ values: [Double]) -> Double {
             let sorted = values.sorted()
             func quantile(_ q: Double) -> Double {

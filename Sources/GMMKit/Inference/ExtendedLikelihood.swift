@@ -63,11 +63,9 @@ public final class ExtendedLikelihood: NegativeLogLikelihood, ClosedFormProfilin
     /// The expected number of events ν = μ · L · σ_fid(θ) at θ `[p + 1]` (the shape's
     /// parameters, then the normalisation μ).
     ///
-    /// - Throws: ``InferenceError`` for a θ of the wrong length.
+    /// - Throws: ``InferenceError`` for a θ of the wrong length or with a non-finite value.
     public func expectedEvents(_ theta: [Double]) throws -> Double {
-        guard theta.count == parameterNames.count else {
-            throw InferenceError.shapeMismatch(field: "theta", expected: "\(parameterNames.count) values (\(parameterNames.joined(separator: ", ")))", got: "\(theta.count)")
-        }
+        try checkTheta(theta)
         return theta[normalisationIndex] * (try expected(theta).value)
     }
 
