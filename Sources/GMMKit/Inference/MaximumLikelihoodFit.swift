@@ -90,9 +90,10 @@ public struct MaximumLikelihoodFit: Sendable {
         let n = minimum.x.count
         let lower = objective.lower, upper = objective.upper
         let x = minimum.x
-        func step(error: Double?, _ j: Int) -> Double {
-            let h = options.hesseStep * (error.map { $0 > 0 && $0.isFinite ? $0 : 1e-2 * max(1, Swift.abs(x[j])) } ?? 1e-2 * max(1, Swift.abs(x[j])))
-            return max(h, 1e-6 * max(1, Swift.abs(x[j])))
+        // The stencil's half-width for parameter j from a variance estimate (a fallback when it is not positive).
+        func step(variance: Double, _ j: Int) -> Double {
+            let error = variance > 0 && variance.isFinite ? variance.squareRoot() : 1e-2 * max(1, Swift.abs(x[j]))
+            return max(options.hesseStep * error, 1e-6 * max(1, Swift.abs(x[j])))
         }
         // The symmetrised Hessian from stencils of half-width `h` [n].
         func differenceHessian(_ h: [Double]) throws -> [[Double]] {
@@ -127,11 +128,11 @@ public struct MaximumLikelihoodFit: Sendable {
             }
             return (0..<n).map { i in (0..<n).map { j in 0.5 * (hessian[i][j] + hessian[j][i]) } }
         }
-        var steps = (0..<n).map { j in step(error: minimum.inverseHessian[j][j] > 0 ? minimum.inverseHessian[j][j].squareRoot() : nil, j) }
+        var steps = (0..<n).map { step(variance: minimum.inverseHessian[$0][$0], $0) }
         var hessian = try differenceHessian(steps)
         for _ in 0..<3 {
             guard let inverse = SymmetricMatrix.inverse(hessian) else { break }
-            let next = (0..<n).map { j in step(error: inverse[j][j] > 0 ? inverse[j][j].squareRoot() : nil, j) }
+            let next = (0..<n).map { step(variance: inverse[$0][$0], $0) }
             if zip(next, steps).allSatisfy({ $0 / $1 < 1.3 && $1 / $0 < 1.3 }) { break }
             steps = next
             hessian = try differenceHessian(steps)
