@@ -8,14 +8,7 @@ struct InferenceBenchCommand: ToolCommand {
         commandName: "inference",
         abstract: "Time an MLE with Hesse errors and a 2-D profile scan (normalisation profiled) on a toy pseudo-dataset with a Table-5 toy model.")
 
-    @Option(help: "A trained toy model directory (default: train one here on --events-per-point events per θ point).")
-    var model: String?
-
-    @Option(help: "Training events per θ point when no --model is given.")
-    var eventsPerPoint: Int = 2000
-
-    @Option(help: "Training epochs when no --model is given.")
-    var maxEpochs: Int = 3
+    @OptionGroup var toyModel: BenchModelOptions
 
     @Option(help: "Events in the pseudo-dataset.")
     var events: Int = 400
@@ -43,8 +36,8 @@ struct InferenceBenchCommand: ToolCommand {
         guard events > 0, scanPoints >= 2, repeats >= 1 else { throw ValidationError("--events, --scan-points (≥ 2) and --repeats must be positive") }
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
-        let trained = try loadOrTrainToyModel(model, eventsPerPoint: eventsPerPoint, maxEpochs: maxEpochs, device: device, report: report)
-        let perPoint = eventsPerPoint
+        let trained = try toyModel.loadOrTrain(device: device, report: report)
+        let perPoint = toyModel.eventsPerPoint
         // The toy's rate is flat in θ (the paper: the same expected number of events at every θ):
         // the total weight at each training point is the events per point.
         let grid = ToyModel.trainingGrid.map { [$0.cx, $0.cy] }
@@ -75,22 +68,5 @@ struct InferenceBenchCommand: ToolCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try writeFileAtomically(try encoder.encode(results), to: "\(output)/result.json")
         }
-    }
-}
-
-/// The model at `path`, or (nil) the Table-5 toy model trained here on `eventsPerPoint` events
-/// per point of the 7 × 7 grid for `maxEpochs` epochs: what the benchmarks run on.
-func loadOrTrainToyModel(_ path: String?, eventsPerPoint: Int, maxEpochs: Int, device: Device, report: Reporter) throws -> DensityModel {
-    if let path {
-        report.line("model \(path)")
-        return try DensityModel.load(from: path)
-    }
-    var config = try ToyModel.config()
-    config.training.maxEpochs = maxEpochs
-    let data = try ToyModel().makeDataset(eventsPerPoint: eventsPerPoint, grid: ToyModel.trainingGrid, seed: 1)
-    let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
-    report.line("training the Table-5 toy model: \(events.count) events, \(maxEpochs) epochs")
-    return try DensityModel(config: config).fit(events, device: device) { p in
-        report.line("epoch \(p.epoch.epoch)  validation \(fixed(p.epoch.validationLoss, 5))  \(fixed(p.epoch.seconds, 1)) s")
     }
 }

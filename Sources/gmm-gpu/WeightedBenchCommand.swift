@@ -9,14 +9,7 @@ struct WeightedBenchCommand: ToolCommand {
         commandName: "weighted",
         abstract: "Fits to importance-weighted pseudo-datasets (drawn at θ0, weighted to θ_true): the spread of the MLE against the Hesse and the weight-corrected errors.")
 
-    @Option(help: "A trained toy model directory (default: train one here on --events-per-point events per θ point).")
-    var model: String?
-
-    @Option(help: "Training events per θ point when no --model is given.")
-    var eventsPerPoint: Int = 2000
-
-    @Option(help: "Training epochs when no --model is given.")
-    var maxEpochs: Int = 3
+    @OptionGroup var toyModel: BenchModelOptions
 
     @Option(help: "Events per pseudo-dataset.")
     var events: Int = 400
@@ -46,7 +39,7 @@ struct WeightedBenchCommand: ToolCommand {
         let trueTheta = try parseNumberList(truth, option: "--truth")
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
-        let trained = try loadOrTrainToyModel(model, eventsPerPoint: eventsPerPoint, maxEpochs: maxEpochs, device: device, report: report)
+        let trained = try toyModel.loadOrTrain(device: device, report: report)
         let names = trained.config.parameters.names
         let fit = MaximumLikelihoodFit(parameters: names.map { FitParameter(name: $0, lower: -1.5, upper: 1.5) })
         let started = monotonicSeconds()
