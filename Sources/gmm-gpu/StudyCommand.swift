@@ -146,11 +146,13 @@ struct ToyInferenceStudyCommand: ToolCommand {
                 + fixed(p.medianMLEDistance, 3).padded(16, left: true) + "  " + iou)
         }
         let s = result.summary
-        lines.append("median |θ̂_model − θ̂_true| / σ_true = \(fixed(s.medianMLEDistance, 3)) (target ≤ \(ToyInferenceStudyResult.mleTarget)): \(s.mleTargetMet ? "met" : "NOT met")")
+        func verdict(_ met: Bool?) -> String { met.map { $0 ? "met" : "NOT met" } ?? "not measured" }
+        lines.append("median |θ̂_model − θ̂_true| / σ_true = \(s.medianMLEDistance.map { fixed($0, 3) } ?? "—") (target ≤ \(ToyInferenceStudyResult.mleTarget)): \(verdict(s.mleTargetMet))")
+        let scanned = result.points.reduce(0) { $0 + $1.scans.count }
         for (l, level) in result.settings.confidenceLevels.enumerated() {
             let name = "\(Int((level * 100).rounded()))%"
-            lines.append("\(name): mean IoU \(fixed(s.meanIntersectionOverUnion[l], 3)) over \(result.points.reduce(0) { $0 + $1.scans.count }) scanned data sets "
-                + "(target ≥ \(ToyInferenceStudyResult.iouTarget(confidenceLevel: level))): \(s.iouTargetsMet[l] ? "met" : "NOT met")")
+            lines.append("\(name): mean IoU " + (s.meanIntersectionOverUnion[l].map { "\(fixed($0, 3)) over \(scanned) scanned data sets" } ?? "— (no data set scanned)")
+                + " (target ≥ \(ToyInferenceStudyResult.iouTarget(confidenceLevel: level))): \(verdict(s.iouTargetsMet[l]))")
             lines.append("\(name): coverage pooled over the points: truth \(fixed(s.truthCoverage[l], 3)), model \(fixed(s.modelCoverage[l], 3)) "
                 + "(± \(fixed(s.pooledCoverageErrors[l], 3)) binomial; target |model − truth| ≤ 0.03): \(s.coverageTargetsMet[l] ? "met" : "NOT met"); "
                 + "largest per-point difference \(fixed(s.maxCoverageDifference[l], 3))")

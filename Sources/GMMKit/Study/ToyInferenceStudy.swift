@@ -77,11 +77,13 @@ public struct ToyInferenceStudy: Sendable {
     /// Runs the study with `model` (a model of the toy: observables x0…x3, parameters cx, cy).
     ///
     /// - Parameter progress: told what is being done (one line per step).
-    /// - Throws: ``InferenceError`` for bad settings or a model of other observables/parameters.
+    /// - Throws: ``InferenceError`` for bad settings, no true points or a model of other
+    ///   observables/parameters.
     /// - Parameter pointDone: given each point's result as it is finished.
     public func run(model: DensityModel, device: Device, progress: (String) -> Void = { _ in },
                     pointDone: (ToyInferencePointResult) -> Void = { _ in }) throws -> ToyInferenceStudyResult {
         try settings.validate()
+        guard !truePoints.isEmpty else { throw InferenceError.empty(field: "true points") }
         guard model.config.parameters.names == ["cx", "cy"], model.config.observables.map(\.name) == ToyModel.observables.map(\.name) else {
             throw InferenceError.invalidArgument(name: "model", expected: "a model of the Appendix-A toy (observables x0, x1, x2, x3; parameters cx, cy)",
                                                  got: "observables \(model.config.observables.map(\.name)), parameters \(model.config.parameters.names)")

@@ -58,11 +58,11 @@ public struct ToyInferencePointResult: Codable, Sendable, Equatable {
 /// The figures of a ``ToyInferenceStudy`` against its targets.
 public struct ToyInferenceSummary: Codable, Sendable, Equatable {
     /// Median over all points, data sets and both parameters of |θ̂_model − θ̂_true| / σ_true
-    /// (target ≤ 0.2).
-    public var medianMLEDistance: Double
+    /// (target ≤ 0.2); nil when no data set was fitted by both densities with a Hesse error.
+    public var medianMLEDistance: Double?
     /// Mean IoU of the model's and truth's regions over the scanned data sets, per level
-    /// (targets: ≥ 0.85 at 68%, ≥ 0.9 at 95%).
-    public var meanIntersectionOverUnion: [Double]
+    /// (targets: ≥ 0.85 at 68%, ≥ 0.9 at 95%); nil when no data set was scanned.
+    public var meanIntersectionOverUnion: [Double?]
     /// Coverage pooled over all points, per level: the true density's and the model's.
     public var truthCoverage: [Double]
     public var modelCoverage: [Double]
@@ -71,9 +71,10 @@ public struct ToyInferenceSummary: Codable, Sendable, Equatable {
     /// The largest |model − truth| coverage difference over the points, per level
     /// (target ≤ 0.03).
     public var maxCoverageDifference: [Double]
-    /// Whether each target is met: MLE distance, IoU per level, coverage per level (pooled).
-    public var mleTargetMet: Bool
-    public var iouTargetsMet: [Bool]
+    /// Whether each target is met: MLE distance, IoU per level, coverage per level (pooled);
+    /// nil where the figure was not measured (no scanned data set, no distance).
+    public var mleTargetMet: Bool?
+    public var iouTargetsMet: [Bool?]
     public var coverageTargetsMet: [Bool]
 
     enum CodingKeys: String, CodingKey {
@@ -124,16 +125,16 @@ public struct ToyInferenceStudyResult: Codable, Sendable, Equatable {
         let truthCoverage = levels.indices.map { pooled(\.truthCalibration, $0) }
         let modelCoverage = levels.indices.map { pooled(\.modelCalibration, $0) }
         let fits = Double(points.reduce(0) { $0 + $1.truthCalibration.testStatistics.count })
-        let meanIoU = ious.map { $0.isEmpty ? .nan : $0.reduce(0, +) / Double($0.count) }
-        let median = median(distances)
+        let meanIoU = ious.map { $0.isEmpty ? nil : $0.reduce(0, +) / Double($0.count) }
+        let median = distances.isEmpty ? nil : median(distances)
         summary = ToyInferenceSummary(
             medianMLEDistance: median,
             meanIntersectionOverUnion: meanIoU,
             truthCoverage: truthCoverage, modelCoverage: modelCoverage,
             pooledCoverageErrors: levels.map { fits > 0 ? ($0 * (1 - $0) / fits).squareRoot() : .nan },
             maxCoverageDifference: levels.indices.map { l in points.map { Swift.abs($0.modelCalibration.coverage[l] - $0.truthCalibration.coverage[l]) }.max() ?? .nan },
-            mleTargetMet: median <= Self.mleTarget,
-            iouTargetsMet: zip(levels, meanIoU).map { $1 >= Self.iouTarget(confidenceLevel: $0) },
+            mleTargetMet: median.map { $0 <= Self.mleTarget },
+            iouTargetsMet: zip(levels, meanIoU).map { level, iou in iou.map { $0 >= Self.iouTarget(confidenceLevel: level) } },
             coverageTargetsMet: zip(truthCoverage, modelCoverage).map { Swift.abs($0 - $1) <= Self.coverageTarget })
     }
 }
