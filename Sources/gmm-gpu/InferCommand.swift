@@ -146,7 +146,7 @@ struct InferCommand: ToolCommand {
             guard rate != nil || access(ratePath, F_OK) == 0 else {
                 throw ValidationError("--extended: the model has no rate model (\(ratePath)); retrain it with `gmm-gpu train` (which writes rate.json where its θ points determine one) or give --rate FILE")
             }
-            let rateModel = try RateModel.load(from: ratePath)
+            let rateModel = try rate.map { try RateModel.load(from: $0) } ?? RateModel.load(modelDirectory: model)
             let observed = eventWeights.map { $0.reduce(0, +) } ?? Double(shape.eventCount)
             nll = try ExtendedLikelihood(shape: shape, rate: rateModel, luminosity: extension_.luminosity, observedEvents: observed,
                                          normalisationName: extension_.normalisation.name)

@@ -81,10 +81,12 @@ struct TrainCommand: ToolCommand {
             let e = progress.epoch
             report.line("epoch \(e.epoch)/\(progress.maxEpochs)  train \(fixed(e.trainingLoss, 5))  validation \(fixed(e.validationLoss, 5))  lr \(e.learningRate)  \(fixed(e.seconds, 1)) s\(progress.isBest ? "  *" : "")")
         }
-        try trained.save(to: output)
+        let weightsDigest = try trained.save(to: output)
         let ratePath = "\(output)/\(RateModel.fileName)"
         if let rate {
-            try rate.save(to: ratePath)
+            // Bound to the model just written: a rate.json left by an earlier run (this run
+            // stopped between the two writes) is refused by `infer --extended`.
+            try rate.save(to: ratePath, modelWeightsSHA256: weightsDigest)
         } else {
             unlink(ratePath)  // a rate model of an earlier run in this directory does not describe these events
         }

@@ -151,6 +151,18 @@ import Glibc
         let rate = try RateModel.load(from: "\(dir)/model/rate.json")
         #expect(rate.degree == 2 && rate.pointCount == 49 && rate.maxRelativeResidual < 1e-9)
         #expect(abs(try rate.rate([0.3, -1.1]) - 100) < 1e-9)
+        // rate.json is bound to the model written with it.
+        let digest = try #require(try DensityModel.recordedWeightsSHA256(in: "\(dir)/model"))
+        #expect(Self.read("\(dir)/model/rate.json").contains("\"model_weights_sha256\" : \"\(digest)\""))
+        #expect(try RateModel.load(modelDirectory: "\(dir)/model") == rate)
+        // A model directory holding the rate.json of another run (as a train stopped between its
+        // writes leaves it): `infer --extended` refuses it; `--rate` names a file explicitly.
+        try makeDirectoryPath("\(dir)/stale")
+        for file in ["model.json", "weights.safetensors"] { #expect(symlink("\(dir)/model/\(file)", "\(dir)/stale/\(file)") == 0) }
+        try writeFileAtomically(Array(Self.read("\(dir)/model/rate.json").replacingOccurrences(of: digest, with: String(repeating: "0", count: 64)).utf8),
+                                to: "\(dir)/stale/rate.json")
+        #expect(throws: ModelFileError.self) { try RateModel.load(modelDirectory: "\(dir)/stale") }
+        #expect(try RateModel.load(from: "\(dir)/stale/rate.json") == rate)
         // ν = norm × 6 × 100 against n = 300 observed, norm ~ N(1, 0.1²): the minimum of
         // 600 μ − 300 ln μ + ½((μ − 1)/0.1)² is the root of μ² + 5 μ − 3 = 0.
         let arguments = ["infer", "\(dir)/model", "--data", "\(dir)/events.npy", "--extended", "--luminosity", "6",
@@ -171,6 +183,8 @@ import Glibc
             (base + ["--extended", "--luminosity", "-1"], "--luminosity"),
             (base + ["--extended", "--luminosity", "6", "--norm-uncertainty", "0"], "--norm-uncertainty"),
             (base + ["--extended", "--luminosity", "6", "--rate", "\(dir)/missing.json"], "missing.json"),
+            (["infer", "\(dir)/stale", "--data", "\(dir)/events.npy", "--output", "\(dir)/bad", "--extended", "--luminosity", "6"],
+             "belongs to another training run"),
             (base + ["--constrain", "cx=0.5"], "NAME=MEAN,SIGMA"),
             (base + ["--constrain", "cz=0.5,0.1"], "unknown parameter 'cz'"),
             (["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/x.npy", "--theta", "\(dir)/theta.npy",

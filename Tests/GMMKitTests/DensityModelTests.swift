@@ -125,6 +125,15 @@ import Glibc
         #expect(resumed.history.epochs.count == 4)
         #expect(resumed.parameters == whole.parameters)
         #expect(resumed.history.epochs.map(\.validationLoss) == whole.history.epochs.map(\.validationLoss))
+        // A checkpoint left between its two writes (epoch 4's state.json, epoch 2's tensors):
+        // refused, not resumed with mismatched weights and state.
+        let other = try TemporaryDirectory()
+        defer { other.remove() }
+        _ = try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: other.path, epochLimit: 2))
+        try directory.write(try other.read("checkpoint/optimizer.safetensors"), to: "checkpoint/optimizer.safetensors")
+        #expect(throws: ModelFileError.self) {
+            try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: directory.path, resume: true))
+        }
     }
 
     @Test("a θ point whose total weight is not positive is reported")
@@ -160,8 +169,33 @@ import Glibc
         let (model, _) = try Self.threeObservableModel(device: cpu, epochs: 1)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try model.save(to: directory.path)
-        var weights = try SafetensorsFile(contentsOfFile: directory.file("weights.safetensors"))
+        let digest = try model.save(to: directory.path)
+        #expect(try SHA256.hexDigest(directory.read("weights.safetensors")) == digest)
+        #expect(try DensityModel.recordedWeightsSHA256(in: directory.path) == digest)
+        // Weights of another save (same shapes, one value changed), as a `train` stopped between
+        // its two writes leaves them: refused, naming both digests.
+        let original = try SafetensorsFile(contentsOfFile: directory.file("weights.safetensors"))
+        var weights = original
+        var bias = weights.tensors["x0.theta.bias"]?.floats ?? []
+        bias[0] += 0.5
+        weights.tensors["x0.theta.bias"] = try SafetensorsTensor(shape: [bias.count], floats: bias)
+        try weights.write(toFile: directory.file("weights.safetensors"))
+        let changed = SHA256.hexDigest(try directory.read("weights.safetensors"))
+        #expect(changed != digest)
+        #expect(throws: ModelFileError.self) { try DensityModel.load(from: directory.path) }
+        do {
+            _ = try DensityModel.load(from: directory.path)
+        } catch {
+            #expect("\(error)".contains(changed) && "\(error)".contains(digest) && "\(error)".contains("two different saves"))
+        }
+        // Deleting the recorded digest (the documented way to use replaced weights) loads them.
+        let description = String(decoding: try directory.read("model.json"), as: UTF8.self)
+        let unbound = description.replacingOccurrences(of: ",\n  \"weights_sha256\" : \"\(digest)\"", with: "")
+        #expect(unbound.count < description.count)
+        try directory.write(Array(unbound.utf8), to: "model.json")
+        #expect(try DensityModel.recordedWeightsSHA256(in: directory.path) == nil)
+        let replaced = try DensityModel.load(from: directory.path)
+        #expect(replaced.parameters != model.parameters)
         weights.tensors["x0.theta.weight"] = try SafetensorsTensor(shape: [2, 2], floats: [0, 0, 0, 0])
         try weights.write(toFile: directory.file("weights.safetensors"))
         #expect(throws: ModelFileError.tensorShape(path: directory.file("weights.safetensors"), name: "x0.theta.weight", expected: [1, 12], got: [2, 2])) {

@@ -16,6 +16,9 @@ struct ModelDescriptionFile: Codable {
     var parameterScaling: [AffineScaling]
     var history: TrainingHistory
     var weightsFile: String
+    /// SHA-256 of the weights file written with this description (nil in files written before
+    /// it was recorded): a description and weights of two different saves are refused.
+    var weightsSHA256: String?
 
     enum CodingKeys: String, CodingKey {
         case format
@@ -23,6 +26,27 @@ struct ModelDescriptionFile: Codable {
         case config, projections, history
         case parameterScaling = "parameter_scaling"
         case weightsFile = "weights_file"
+        case weightsSHA256 = "weights_sha256"
+    }
+
+    /// Reads and checks the format of the description at `path`.
+    static func read(_ path: String) throws -> ModelDescriptionFile {
+        let bytes = try readWholeFile(path)
+        let description: ModelDescriptionFile
+        do {
+            description = try JSONDecoder().decode(ModelDescriptionFile.self, from: Data(bytes))
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ModelFileError.notAModel(path: path, detail: "\(error)")
+        }
+        guard description.format == formatName else {
+            throw ModelFileError.notAModel(path: path, detail: "format is '\(description.format)', expected '\(formatName)'")
+        }
+        guard description.formatVersion <= currentVersion else {
+            throw ModelFileError.unsupportedVersion(path: path, version: description.formatVersion, supported: currentVersion)
+        }
+        return description
     }
 }
 
@@ -35,44 +59,47 @@ extension DensityModel {
     /// Writes the model into `directory` (created if needed): `weights.safetensors` (every
     /// network's weights and biases at their exact shapes, float32, named
     /// `<observable>.<layer>.weight` [in, out] and `.bias` [out]) and `model.json` (format
-    /// version, config, projection tables, parameter scaling, training history). Each file is
-    /// written atomically, the description last.
-    public func save(to directory: String) throws {
+    /// version, config, projection tables, parameter scaling, training history, and the SHA-256
+    /// of the weights file). Each file is written atomically, the description last; a directory
+    /// left between the two writes (new weights, old description) is refused by
+    /// ``load(from:)``, not read as a model.
+    ///
+    /// - Returns: the SHA-256 of the weights file (64 hexadecimal digits), which files written
+    ///   alongside (`rate.json`) record to be bound to this model.
+    @discardableResult
+    public func save(to directory: String) throws -> String {
         guard isPrepared else { throw ModelError.notFitted }
         try makeDirectoryPath(directory)
-        try weightsFile().write(toFile: "\(directory)/\(Self.weightsFileName)")
+        let weights = try weightsFile().encoded()
+        let digest = SHA256.hexDigest(weights)
+        try writeFileAtomically(weights, to: "\(directory)/\(Self.weightsFileName)")
         let description = ModelDescriptionFile(
             format: ModelDescriptionFile.formatName, formatVersion: ModelDescriptionFile.currentVersion, config: config,
             projections: projections.map { $0?.table }, parameterScaling: parameterScaling, history: history,
-            weightsFile: Self.weightsFileName)
+            weightsFile: Self.weightsFileName, weightsSHA256: digest)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeFileAtomically(try encoder.encode(description), to: "\(directory)/\(Self.descriptionFileName)")
+        return digest
+    }
+
+    /// The SHA-256 of its weights file that the model directory's `model.json` records (nil
+    /// for a description written before it was recorded).
+    ///
+    /// - Throws: ``ModelFileError`` for a file that is not a model description; file errors.
+    public static func recordedWeightsSHA256(in directory: String) throws -> String? {
+        try ModelDescriptionFile.read("\(directory)/\(descriptionFileName)").weightsSHA256
     }
 
     /// Reads a model directory written by ``save(to:)``. Plain parsing: nothing in the files is
     /// executed.
     ///
     /// - Throws: ``ModelFileError`` for a file that is not a model, a newer format version, or
-    ///   weights that do not match the description; ``ConfigError`` for an invalid config;
-    ///   file and format errors of the readers.
+    ///   weights that do not match the description (their shapes, or the SHA-256 it records);
+    ///   ``ConfigError`` for an invalid config; file and format errors of the readers.
     public static func load(from directory: String) throws -> DensityModel {
         let path = "\(directory)/\(descriptionFileName)"
-        let bytes = try readWholeFile(path)
-        let description: ModelDescriptionFile
-        do {
-            description = try JSONDecoder().decode(ModelDescriptionFile.self, from: Data(bytes))
-        } catch let error as ConfigError {
-            throw error
-        } catch {
-            throw ModelFileError.notAModel(path: path, detail: "\(error)")
-        }
-        guard description.format == ModelDescriptionFile.formatName else {
-            throw ModelFileError.notAModel(path: path, detail: "format is '\(description.format)', expected '\(ModelDescriptionFile.formatName)'")
-        }
-        guard description.formatVersion <= ModelDescriptionFile.currentVersion else {
-            throw ModelFileError.unsupportedVersion(path: path, version: description.formatVersion, supported: ModelDescriptionFile.currentVersion)
-        }
+        let description = try ModelDescriptionFile.read(path)
         var model = try DensityModel(config: description.config)
         let d = model.observableCount
         guard description.projections.count == d, description.parameterScaling.count == model.parameterCount else {
@@ -88,7 +115,16 @@ extension DensityModel {
         model.parameterScaling = description.parameterScaling
         model.history = description.history
         let weightsPath = "\(directory)/\(description.weightsFile.split(separator: "/").last.map(String.init) ?? weightsFileName)"
-        model.parameters = try model.parameters(from: SafetensorsFile(contentsOfFile: weightsPath), path: weightsPath)
+        let weights = try readWholeFile(weightsPath)
+        if let recorded = description.weightsSHA256 {
+            let found = SHA256.hexDigest(weights)
+            guard found == recorded else {
+                throw ModelFileError.inconsistent(path: weightsPath, detail: "SHA-256 \(found), but \(descriptionFileName) was written with weights of SHA-256 \(recorded): "
+                    + "the directory holds files of two different saves (an interrupted `gmm-gpu train`, or files copied between model directories); "
+                    + "train into it again or restore the matching pair (to use replaced weights on purpose, delete \"weights_sha256\" from \(descriptionFileName))")
+            }
+        }
+        model.parameters = try model.parameters(from: SafetensorsFile(bytes: weights, source: weightsPath), path: weightsPath)
         return model
     }
 

@@ -202,6 +202,8 @@ struct TrainingState: Codable {
     var epochsWithoutTrainingImprovement = 0
     var history = TrainingHistory()
     var bestParameters: [Float]
+    /// In a checkpoint's `state.json`: the SHA-256 of the `optimizer.safetensors` saved with it.
+    var optimizerSHA256: String?
 
     init(learningRate: Double, model: DensityModel) {
         self.learningRate = learningRate
@@ -215,6 +217,7 @@ struct TrainingState: Codable {
         case bestTraining = "best_training_loss"
         case epochsWithoutImprovement = "epochs_without_improvement"
         case epochsWithoutTrainingImprovement = "epochs_without_training_improvement"
+        case optimizerSHA256 = "optimizer_sha256"
     }
 
     init(from decoder: any Decoder) throws {
@@ -227,6 +230,7 @@ struct TrainingState: Codable {
         epochsWithoutImprovement = try c.decode(Int.self, forKey: .epochsWithoutImprovement)
         epochsWithoutTrainingImprovement = try c.decode(Int.self, forKey: .epochsWithoutTrainingImprovement)
         history = try c.decode(TrainingHistory.self, forKey: .history)
+        optimizerSHA256 = try c.decodeIfPresent(String.self, forKey: .optimizerSHA256)
         bestParameters = []
     }
 
@@ -240,6 +244,7 @@ struct TrainingState: Codable {
         try c.encode(epochsWithoutImprovement, forKey: .epochsWithoutImprovement)
         try c.encode(epochsWithoutTrainingImprovement, forKey: .epochsWithoutTrainingImprovement)
         try c.encode(history, forKey: .history)
+        try c.encodeIfPresent(optimizerSHA256, forKey: .optimizerSHA256)
     }
 }
 
