@@ -83,17 +83,8 @@ struct InferCommand: ToolCommand {
         }
         guard scanWidth.isFinite, scanWidth > 0 else { throw ValidationError("--scan-width: expected a number > 0, got \(scanWidth)") }
         let extension_ = try extendedSettings()
-        let table = try DataTable.read(data)
-        guard table.rows > 0 else { throw ValidationError("--data \(data): no events; give at least one event to fit") }
-        let x = try table.selecting(trained.config.observables.map(\.name))
-        var eventWeights: [Double]?
-        if let weights {
-            let w = try DataTable.read(weights)
-            guard w.rows == table.rows, w.columns == 1 else {
-                throw DataTableError.shape(path: weights, expected: "[\(table.rows)] (one weight per event of \(data))", got: "[\(w.rows), \(w.columns)]")
-            }
-            eventWeights = w.values
-        }
+        let observed = try ObservedEvents(data: data, weights: weights, model: trained)
+        let (x, eventWeights) = (observed.x, observed.weights)
         // The fit range: the θ range the model was trained on.
         var settings = trained.trainingThetaRanges.enumerated().map { j, range in
             FitParameter(name: names[j], lower: range.lowerBound, upper: range.upperBound)

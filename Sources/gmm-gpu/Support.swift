@@ -117,10 +117,16 @@ func eventSource(_ data: String, theta: String?, thetaFile: String?, parameters:
     if theta != nil && thetaFile != nil { throw ValidationError("give either --theta or --theta-file, not both") }
     var source = try EventSource(parsing: data)
     guard let theta else { return source }
-    let values = try parseNumberList(theta, option: "--theta")
-    guard values.count == parameters.count else {
-        throw ValidationError("--theta: the model has \(parameters.count) parameters (\(parameters.joined(separator: ", "))), got \(values.count) values")
-    }
+    let values = try parseTheta(theta, option: "--theta", parameters: parameters)
     for (name, value) in zip(parameters, values) { source.fixedTheta[name] = value }
     return source
+}
+
+/// One θ, comma-separated in `parameters` order, checked to have one finite value per parameter.
+func parseTheta(_ text: String, option: String, parameters: [String]) throws -> [Double] {
+    let values = try parseNumberList(text, option: option)
+    guard values.count == parameters.count else {
+        throw ValidationError("\(option): the model has \(parameters.count) parameters (\(parameters.joined(separator: ", "))), got \(values.count) values")
+    }
+    return values
 }

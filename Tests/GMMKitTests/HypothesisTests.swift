@@ -17,6 +17,16 @@ import Glibc
         #expect(try ROCCurve(signal: same, background: same).auc == 0.5)
     }
 
+    @Test("thinned keeps both ends and evenly spaced corners; short curves unchanged")
+    func thinned() throws {
+        let roc = try ROCCurve(signal: (0..<50).map { Double($0) + 0.5 }, background: (0..<50).map(Double.init))
+        #expect(roc.points.count == 101)
+        let few = roc.thinned(to: 11)
+        #expect(few.count == 11 && few.first == roc.points.first && few.last == roc.points.last)
+        #expect(few == (0...10).map { roc.points[10 * $0] })
+        #expect(roc.thinned(to: 500) == roc.points && roc.thinned(to: 0).count == 2)
+    }
+
     @Test("a weight of 2 equals the event twice; weights change the AUC as they should")
     func weights() throws {
         let signal = [0.1, 0.7, 1.3, 2.0], background = [-0.5, 0.7, 0.9]

@@ -104,6 +104,15 @@ public struct ROCCurve: Sendable, Codable, Equatable {
         backgroundEffectiveCount = Self.effectiveCount(wb)
     }
 
+    /// At most `maxPoints` (≥ 2) corners of the curve, evenly spaced in rank, the first
+    /// (0, 0) and the last (1, 1) always among them: for files and plots of curves with many
+    /// distinct scores (``auc`` is computed from every corner).
+    public func thinned(to maxPoints: Int) -> [Point] {
+        let n = points.count, m = Swift.max(2, maxPoints)
+        guard n > m else { return points }
+        return (0..<m).map { k in points[Int((Double(k) * Double(n - 1) / Double(m - 1)).rounded())] }
+    }
+
     /// Kish's effective sample size (Σw)² / Σw² of weights `[N]`.
     public static func effectiveCount(_ weights: [Double]) -> Double {
         var sum = 0.0, squares = 0.0

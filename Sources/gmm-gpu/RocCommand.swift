@@ -1,0 +1,171 @@
+import ArgumentParser
+import FoundationEssentials
+import GMMKit
+
+/// `gmm-gpu roc`: the ROC curve and AUC of the likelihood ratio as a classifier of events at θ1
+/// against events at θ0.
+struct RocCommand: ToolCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roc",
+        abstract: "The ROC curve and AUC of log p(x|θ1)/p(x|θ0) as a score for events at θ1 (signal) against events at θ0 (background).",
+        discussion: "Events come from --signal and --background files (with optional weights), or are drawn from the model itself with --events N (the separation the model predicts). Writes OUTPUT/roc.json (AUC with its DeLong standard error, effective counts, the curve) and OUTPUT/roc.svg.")
+
+    @Argument(help: "Model directory written by `gmm-gpu train`.")
+    var model: String
+
+    @Option(parsing: .unconditional, help: "The background hypothesis θ0, comma-separated (e.g. 0,0).")
+    var theta0: String
+
+    @Option(parsing: .unconditional, help: "The signal hypothesis θ1, comma-separated (e.g. 0.8,-0.8).")
+    var theta1: String
+
+    @Option(help: ArgumentHelp("Events at θ1 (.npy, .npz, .csv, .h5/.hdf5): the model's observables.", valueName: "file"))
+    var signal: String?
+
+    @Option(help: ArgumentHelp("Events at θ0.", valueName: "file"))
+    var background: String?
+
+    @Option(help: ArgumentHelp("Weights of the signal events, [N_s].", valueName: "file"))
+    var signalWeights: String?
+
+    @Option(help: ArgumentHelp("Weights of the background events, [N_b].", valueName: "file"))
+    var backgroundWeights: String?
+
+    @Option(help: "Instead of files: draw this many events at each hypothesis from the model.")
+    var events: Int?
+
+    @Option(help: "Random seed for --events (θ0's events use it, θ1's the next).")
+    var seed: UInt64 = 1
+
+    @Option(help: "The most corners of the curve written to roc.json and drawn (evenly spaced in rank; the AUC uses all).")
+    var maxPoints = 1000
+
+    @Option(help: "Output directory: roc.json and roc.svg.")
+    var output: String
+
+    @OptionGroup var deviceOption: DeviceOption
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func execute() throws {
+        guard maxPoints >= 2 else { throw ValidationError("--max-points: expected at least 2, got \(maxPoints)") }
+        let fromFiles = signal != nil || background != nil
+        guard fromFiles != (events != nil) else {
+            throw ValidationError("give either --signal FILE and --background FILE, or --events N (events drawn from the model), not \(fromFiles ? "both" : "neither")")
+        }
+        if !fromFiles, signalWeights != nil || backgroundWeights != nil {
+            throw ValidationError("--signal-weights and --background-weights weight the events of --signal and --background files; --events draws unweighted events")
+        }
+        let trained = try DensityModel.load(from: model)
+        let names = trained.config.parameters.names
+        let (t0, t1) = (try parseTheta(theta0, option: "--theta0", parameters: names), try parseTheta(theta1, option: "--theta1", parameters: names))
+        let device: Device
+        let signalEvents: ObservedEvents, backgroundEvents: ObservedEvents
+        if let events {
+            guard events >= 1 else { throw ValidationError("--events: expected at least 1, got \(events)") }
+            device = try deviceOption.open()
+            backgroundEvents = ObservedEvents(x: try trained.sample(count: events, theta: t0, seed: seed, device: device), count: events)
+            signalEvents = ObservedEvents(x: try trained.sample(count: events, theta: t1, seed: seed &+ 1, device: device), count: events)
+        } else {
+            guard let signal, let background else {
+                throw ValidationError("--signal and --background go together: give both files (or --events N instead)")
+            }
+            signalEvents = try ObservedEvents(data: signal, weights: signalWeights, model: trained, option: "--signal")
+            backgroundEvents = try ObservedEvents(data: background, weights: backgroundWeights, model: trained, option: "--background")
+            device = try deviceOption.open()
+        }
+        printWarnings(trained.extrapolationWarnings(theta: t0) + trained.extrapolationWarnings(theta: t1))
+        let curve = try LikelihoodRatio.rocCurve(model: trained, theta0: t0, theta1: t1,
+                                                 background: backgroundEvents.x, backgroundWeights: backgroundEvents.weights,
+                                                 signal: signalEvents.x, signalWeights: signalEvents.weights, device: device)
+        let points = curve.thinned(to: maxPoints)
+        let record = RocFile(model: model, theta0: t0, theta1: t1, signal: signal, background: background,
+                             eventsPerHypothesis: events, seed: events == nil ? nil : seed, curve: curve, points: points)
+        let figure = try Self.figure(points: points, auc: curve.auc, error: curve.aucStandardError, theta0: t0, theta1: t1)
+        try makeDirectoryPath(output)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeFileAtomically(try encoder.encode(record), to: "\(output)/roc.json")
+        try writeFileAtomically(Array(figure.svg.utf8), to: "\(output)/roc.svg")
+        Reporter(quiet: quiet).line("AUC = \(fixed(curve.auc, 4)) ± \(fixed(curve.aucStandardError, 4)) (\(signalEvents.count) signal events at θ1, "
+            + "\(backgroundEvents.count) background events at θ0; effective \(fixed(curve.signalEffectiveCount, 1)) / \(fixed(curve.backgroundEffectiveCount, 1))); "
+            + "wrote roc.json and roc.svg to \(output)")
+    }
+
+    /// The curve: signal efficiency against background efficiency, with the diagonal of no separation.
+    static func figure(points: [ROCCurve.Point], auc: Double, error: Double, theta0: [Double], theta1: [Double]) throws -> Figure {
+        var panel = Panel(title: "θ1 = (\(theta1.map { fixed($0, 3) }.joined(separator: ", "))) against θ0 = (\(theta0.map { fixed($0, 3) }.joined(separator: ", ")))",
+                          xAxis: Axis(label: "background efficiency (false positive rate)", limits: 0...1),
+                          yAxis: Axis(label: "signal efficiency (true positive rate)", limits: 0...1), legend: .lowerRight)
+        panel.add(try .line(x: [0, 1], y: [0, 1], label: "no separation (AUC 0.5)", style: LineStyle(color: .grey, width: 1, dash: [4, 3])))
+        panel.add(try .line(x: points.map(\.falsePositiveRate), y: points.map(\.truePositiveRate),
+                            label: "log p(x|θ1)/p(x|θ0): AUC \(fixed(auc, 4)) ± \(fixed(error, 4))", style: LineStyle(color: Palette.blue, width: 2)))
+        var figure = Figure(columns: 1, cellWidth: 520, cellHeight: 480, title: "ROC curve of the likelihood ratio", identifier: "roc")
+        figure.add(panel)
+        return figure
+    }
+}
+
+/// `roc.json`: the AUC and the curve (thresholds of +∞ are written as null).
+struct RocFile: Encodable {
+    struct Point: Encodable {
+        var threshold: Double?
+        var falsePositiveRate: Double
+        var truePositiveRate: Double
+        enum CodingKeys: String, CodingKey {
+            case threshold
+            case falsePositiveRate = "false_positive_rate"
+            case truePositiveRate = "true_positive_rate"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(threshold, forKey: .threshold)  // null for +∞, not left out
+            try c.encode(falsePositiveRate, forKey: .falsePositiveRate)
+            try c.encode(truePositiveRate, forKey: .truePositiveRate)
+        }
+    }
+    var format = "gmm-gpu-roc"
+    var formatVersion = 1
+    var model: String
+    var theta0: [Double]
+    var theta1: [Double]
+    var signal: String?
+    var background: String?
+    var eventsPerHypothesis: Int?
+    var seed: UInt64?
+    var auc: Double
+    var aucStandardError: Double
+    var signalEffectiveCount: Double
+    var backgroundEffectiveCount: Double
+    var cornersInCurve: Int
+    var points: [Point]
+
+    init(model: String, theta0: [Double], theta1: [Double], signal: String?, background: String?, eventsPerHypothesis: Int?, seed: UInt64?,
+         curve: ROCCurve, points: [ROCCurve.Point]) {
+        self.model = model
+        self.theta0 = theta0
+        self.theta1 = theta1
+        self.signal = signal
+        self.background = background
+        self.eventsPerHypothesis = eventsPerHypothesis
+        self.seed = seed
+        auc = curve.auc
+        aucStandardError = curve.aucStandardError
+        signalEffectiveCount = curve.signalEffectiveCount
+        backgroundEffectiveCount = curve.backgroundEffectiveCount
+        cornersInCurve = curve.points.count
+        self.points = points.map { Point(threshold: $0.threshold.isFinite ? $0.threshold : nil, falsePositiveRate: $0.falsePositiveRate, truePositiveRate: $0.truePositiveRate) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, model, theta0, theta1, signal, background, seed, auc, points
+        case formatVersion = "format_version"
+        case eventsPerHypothesis = "events_per_hypothesis"
+        case aucStandardError = "auc_standard_error"
+        case signalEffectiveCount = "signal_effective_count"
+        case backgroundEffectiveCount = "background_effective_count"
+        case cornersInCurve = "corners_in_curve"
+    }
+}
