@@ -77,10 +77,7 @@ struct InferCommand: ToolCommand {
         guard let likelihoodSpace = LikelihoodSpace(rawValue: space) else {
             throw ValidationError("--space: expected 'latent' or 'data', got '\(space)'")
         }
-        let levels = try confidence.split(separator: ",").map { try Wilks.confidenceLevel(parsing: String($0), name: "--confidence") }
-        guard !levels.isEmpty else {
-            throw ValidationError("--confidence: expected levels such as 1sigma,0.95, got '\(confidence)'")
-        }
+        let levels = try Self.confidenceLevels(confidence)
         guard scanWidth.isFinite, scanWidth > 0 else { throw ValidationError("--scan-width: expected a number > 0, got \(scanWidth)") }
         let extension_ = try extendedSettings()
         let observed = try ObservedEvents(data: data, weights: weights, model: trained)
@@ -105,16 +102,7 @@ struct InferCommand: ToolCommand {
             guard let j = fitNames.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: fitNames) }
             settings[j].constraint = GaussianConstraint(mean: mean, width: width)
         }
-        for fix in fixes {
-            guard let (name, text) = Self.assignment(fix), let value = Double(text), value.isFinite else {
-                throw ValidationError("--fix: expected NAME=VALUE with a finite number (e.g. cx=0.5), got '\(fix)'")
-            }
-            guard let j = fitNames.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: fitNames) }
-            guard value >= settings[j].lower, value <= settings[j].upper else {
-                throw ValidationError("--fix \(name)=\(value): outside the model's training range [\(settings[j].lower), \(settings[j].upper)] for '\(name)'; fix it inside")
-            }
-            settings[j].fixedValue = value
-        }
+        try Self.apply(fixes: fixes, to: &settings)
         let scanNames = try scan.map { text -> [String] in
             let list = text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
             guard (1...2).contains(list.count), Set(list).count == list.count else {
@@ -251,6 +239,28 @@ struct InferCommand: ToolCommand {
     static func assignment(_ text: String) -> (name: String, value: String)? {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: " ") }
         return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+
+    /// `--fix NAME=VALUE` options applied to the fit's `settings` (each value inside its bounds).
+    static func apply(fixes: [String], to settings: inout [FitParameter]) throws {
+        let names = settings.map(\.name)
+        for fix in fixes {
+            guard let (name, text) = assignment(fix), let value = Double(text), value.isFinite else {
+                throw ValidationError("--fix: expected NAME=VALUE with a finite number (e.g. cx=0.5), got '\(fix)'")
+            }
+            guard let j = names.firstIndex(of: name) else { throw InferenceError.unknownParameter(name: name, known: names) }
+            guard value >= settings[j].lower, value <= settings[j].upper else {
+                throw ValidationError("--fix \(name)=\(value): outside the model's training range [\(settings[j].lower), \(settings[j].upper)] for '\(name)'; fix it inside")
+            }
+            settings[j].fixedValue = value
+        }
+    }
+
+    /// `--confidence 1sigma,0.95` → [0.6827, 0.95].
+    static func confidenceLevels(_ text: String) throws -> [Double] {
+        let levels = try text.split(separator: ",").map { try Wilks.confidenceLevel(parsing: String($0), name: "--confidence") }
+        guard !levels.isEmpty else { throw ValidationError("--confidence: expected levels such as 1sigma,0.95, got '\(text)'") }
+        return levels
     }
 
     /// "50x50" → [50, 50] (or "50" → [50] for one dimension), each at least 3.

@@ -7,7 +7,7 @@ struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "Studies: inference with a trained model against the truth (Figure 15).",
-        subcommands: [ToyInferenceStudyCommand.self])
+        subcommands: [ToyInferenceStudyCommand.self, CalibrationStudyCommand.self])
 }
 
 /// `gmm-gpu study toy-inference`: Figure 15 and its figures of merit.

@@ -87,6 +87,58 @@ import Glibc
         }
     }
 
+    struct CalibrationRecord: Decodable {
+        struct Result: Decodable {
+            var coverage: [Double]
+            var thresholds: [Double]
+            var testStatistics: [Double]
+            var bias: [Double]
+            var biasErrors: [Double]
+            var pullWidth: [Double]
+            var failedFits: Int
+            enum CodingKeys: String, CodingKey {
+                case coverage, thresholds, bias
+                case testStatistics = "test_statistics"
+                case biasErrors = "bias_errors"
+                case pullWidth = "pull_width"
+                case failedFits = "failed_fits"
+            }
+        }
+        var result: Result
+    }
+
+    @Test("study calibration: the model's own pseudo-data give an unbiased MLE; files agree with each other; --fix reduces the degrees of freedom")
+    func calibration() throws {
+        let (tool, dir) = try InferCommandLineTests.tinyModel()
+        let arguments = ["study", "calibration", "\(dir)/model", "--theta", "0.5,-0.3", "--events", "150", "--pseudo-datasets", "16",
+                         "--seed", "3", "--output", "\(dir)/calibration", "--quiet"]
+        try Self.run(tool, arguments)
+        let record = try JSONDecoder().decode(CalibrationRecord.self, from: Data(InferCommandLineTests.read("\(dir)/calibration/calibration.json").utf8))
+        let r = record.result
+        let t = try Self.column("\(dir)/calibration/test_statistics.npy")
+        #expect(t == r.testStatistics && t.count + r.failedFits == 16 && t.allSatisfy { $0 >= 0 })
+        let mle = try DataTable.read("\(dir)/calibration/mle.npy")
+        #expect(mle.rows == t.count && mle.columns == 2)
+        // Two free parameters: the 2-D Wilks thresholds; coverage is the fraction below each.
+        #expect(abs(r.thresholds[0] - 2.2958) < 1e-3 && abs(r.thresholds[1] - 5.9915) < 1e-3)
+        for (threshold, coverage) in zip(r.thresholds, r.coverage) {
+            #expect(abs(coverage - Double(t.filter { $0 <= threshold }.count) / Double(t.count)) < 1e-12)
+        }
+        // The pseudo-data come from the model itself, so the model's MLE is consistent with θ_true.
+        for j in 0..<2 {
+            #expect(abs(r.bias[j]) < 4 * r.biasErrors[j] + 1e-3, "parameter \(j): bias \(r.bias[j]) ± \(r.biasErrors[j])")
+            #expect(r.pullWidth[j] > 0.4 && r.pullWidth[j] < 2.5, "parameter \(j): pull width \(r.pullWidth[j])")
+        }
+        #expect(CommandLineTests.exists("\(dir)/calibration/calibration.svg"))
+        // The same seed gives the same calibration (the cpu path is reproducible).
+        try Self.run(tool, Array(arguments.dropLast(3)) + ["--output", "\(dir)/again", "--quiet"])
+        #expect(try Self.column("\(dir)/again/test_statistics.npy") == t)
+        // cy fixed at its true value: one degree of freedom, the 1-D thresholds.
+        try Self.run(tool, Array(arguments.dropLast(3)) + ["--fix", "cy=-0.3", "--output", "\(dir)/fixed", "--quiet"])
+        let fixed = try JSONDecoder().decode(CalibrationRecord.self, from: Data(InferCommandLineTests.read("\(dir)/fixed/calibration.json").utf8))
+        #expect(abs(fixed.result.thresholds[0] - 1.0) < 1e-3 && abs(fixed.result.thresholds[1] - 3.8415) < 1e-3)
+    }
+
     @Test("bad settings: exit code 2, one error line, nothing written")
     func badInput() throws {
         let (tool, dir) = try InferCommandLineTests.tinyModel()
@@ -101,6 +153,10 @@ import Glibc
             (["reweight", model, "--data", "\(dir)/events.npy", "--theta0", "0,0", "--output", "\(dir)/bad/w.npy"], "at least one target"),
             (["reweight", model, "--data", "\(dir)/events.npy", "--theta0", "0,0", "--theta", "0.1,0.1", "--weights", "\(dir)/x.npy",
               "--output", "\(dir)/bad/w.npy"], "one weight per event"),
+            (["study", "calibration", model, "--theta", "0.5,3", "--output", "\(dir)/bad"], "outside the model's training range"),
+            (["study", "calibration", model, "--theta", "0.5,0", "--pseudo-datasets", "1", "--output", "\(dir)/bad"], "--pseudo-datasets"),
+            (["study", "calibration", model, "--theta", "0.5,0", "--fix", "cx=0", "--fix", "cy=0", "--output", "\(dir)/bad"], "every parameter is fixed"),
+            (["study", "calibration", model, "--theta", "0.5,0", "--confidence", "1.5", "--output", "\(dir)/bad"], "--confidence"),
             (["ratio", model, "--data", "\(dir)/missing.npy", "--theta0", "0,0", "--theta1", "0.5,0.5", "--output", "\(dir)/bad/r.npy"], "missing.npy"),
         ]
         for (arguments, message) in cases {
