@@ -233,6 +233,40 @@ import Testing
         }
         #expect(throws: DataTableError.unsupportedFormat(path: directory.file("t.root"))) { try DataTable.read(directory.file("t.root")) }
     }
+
+    @Test("a CSV file of several MB, parsed in chunks on all cores, reads as one; errors name their row in the whole file")
+    func largeCSVInChunks() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // 80k rows × 3 (≈ 3.3 MB: more than one 1 MB chunk per core), blank lines and CRLF among them.
+        let rows = 80_000
+        var text = "u,v,w\n"
+        var expected: [Double] = []
+        for r in 0..<rows {
+            let row = [Double(r), Double(r) * 0.001 - 7.25, 1e-3 / Double(r + 1)]
+            expected += row
+            text += row.map { "\($0)" }.joined(separator: ",") + (r % 997 == 0 ? "\r\n\n" : "\n")
+        }
+        #expect(text.utf8.count > 3_000_000)
+        try directory.write(Array(text.utf8), to: "big.csv")
+        let table = try DataTable.read(directory.file("big.csv"))
+        #expect(table.rows == rows && table.columns == 3 && table.values == expected)
+        // A bad value late in the file (in the last chunk) and one early: each named by its row.
+        for bad in [rows - 10, 5] {
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let index = lines.indices.dropFirst().filter { !Substring(lines[$0]).trimmingCharacters().isEmpty }[bad]
+            lines[index] = "1,x\(bad),2"
+            try directory.write(Array(lines.joined(separator: "\n").utf8), to: "bad.csv")
+            #expect(throws: DataTableError.notANumber(path: directory.file("bad.csv"), row: bad, column: "v", text: "x\(bad)")) {
+                try DataTable.read(directory.file("bad.csv"))
+            }
+            lines[index] = "1,2"
+            try directory.write(Array(lines.joined(separator: "\n").utf8), to: "short.csv")
+            #expect(throws: DataTableError.fieldCount(path: directory.file("short.csv"), row: bad, expected: 3, got: 2)) {
+                try DataTable.read(directory.file("short.csv"))
+            }
+        }
+    }
 }
 
 /// Starts a short-lived child process (`sleep 0.2`) every 10 ms on a thread of its own until

@@ -239,39 +239,93 @@ public struct DataTable: Sendable {
             }
             guard !names.isEmpty, !(names.count == 1 && names[0].isEmpty) else { throw DataTableError.empty(path: path) }
             position = headerEnd + 1
-            var values = [Double]()
-            var row = 0
-            while position < end {
-                let stop = lineEnd(position)
-                // Skip blank lines (and a lone carriage return).
-                var blank = true
-                for i in position..<stop where base[i] != 13 && base[i] != 32 { blank = false; break }
-                if blank { position = stop + 1; continue }
-                base[stop] = 0
-                var cursor = UnsafeMutableRawPointer(base + position).assumingMemoryBound(to: CChar.self)
-                var fields = 0
-                while true {
-                    var next: UnsafeMutablePointer<CChar>? = nil
-                    let value = strtod(cursor, &next)
-                    guard let after = next, after != cursor else {
-                        let text = String(cString: cursor).split(separator: ",").first.map(String.init) ?? ""
-                        throw DataTableError.notANumber(path: path, row: row, column: fields < names.count ? names[fields] : "column \(fields)", text: text)
-                    }
-                    fields += 1
-                    values.append(value)
-                    var p = after
-                    while p.pointee == 32 || p.pointee == 13 || p.pointee == 9 { p += 1 }
-                    if p.pointee == 44 { cursor = p + 1; continue }  // ','
-                    if p.pointee == 0 { break }
-                    let text = String(cString: cursor).split(separator: ",").first.map(String.init) ?? ""
-                    throw DataTableError.notANumber(path: path, row: row, column: fields - 1 < names.count ? names[fields - 1] : "?", text: text)
-                }
-                if fields != names.count { throw DataTableError.fieldCount(path: path, row: row, expected: names.count, got: fields) }
-                row += 1
-                position = stop + 1
+            // The lines after the header in up to one chunk per core, cut after a newline, each
+            // parsed on its own (chunks write only inside their own bytes); the first error in
+            // file order is reported, its row counted from the start of the file.
+            let chunkCount = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), (end - position) / (1 << 20)))
+            var cuts = [position]
+            for k in 1..<chunkCount {
+                let cut = lineEnd(max(cuts[cuts.count - 1], position + (end - position) * k / chunkCount)) + 1
+                if cut < end { cuts.append(cut) }
             }
-            return DataTable(path: path, rows: row, columns: names.count, values: values, columnNames: names)
+            cuts.append(end)
+            let pieces = cuts.count - 1
+            var parts = [CSVChunk](repeating: CSVChunk(), count: pieces)
+            parts.withUnsafeMutableBufferPointer { out in
+                let results = out.baseAddress!
+                parallelTasks(pieces) { k in
+                    results[k] = Self.parseCSVLines(base, from: cuts[k], to: cuts[k + 1], columns: names.count)
+                }
+            }
+            var rowsBefore = 0
+            for part in parts {
+                if let failure = part.failure {
+                    let row = rowsBefore + failure.row
+                    let column = failure.field < names.count ? names[failure.field] : "column \(failure.field)"
+                    if let got = failure.fieldCount { throw DataTableError.fieldCount(path: path, row: row, expected: names.count, got: got) }
+                    throw DataTableError.notANumber(path: path, row: row, column: column, text: failure.text)
+                }
+                rowsBefore += part.rows
+            }
+            var values = [Double]()
+            values.reserveCapacity(rowsBefore * names.count)
+            for part in parts { values += part.values }
+            return DataTable(path: path, rows: rowsBefore, columns: names.count, values: values, columnNames: names)
         }
+    }
+
+    /// One chunk of CSV lines: its values and rows, or where its first bad line is.
+    struct CSVChunk {
+        var values: [Double] = []
+        var rows = 0
+        /// The first error: row within the chunk, field index, the offending text, and for a
+        /// wrong number of fields the count found.
+        var failure: (row: Int, field: Int, text: String, fieldCount: Int?)?
+    }
+
+    /// Parses the lines in bytes `from..<to` of `base` (each ending in a newline or at `to`,
+    /// where `base[to]` is a newline or the terminating zero): `columns` numbers per line, blank
+    /// lines skipped. Newlines inside the range are overwritten with zeros.
+    static func parseCSVLines(_ base: UnsafeMutablePointer<UInt8>, from: Int, to end: Int, columns: Int) -> CSVChunk {
+        var chunk = CSVChunk()
+        chunk.values.reserveCapacity((end - from) / 8)
+        var position = from
+        while position < end {
+            var stop = position
+            while stop < end && base[stop] != 10 { stop += 1 }
+            // Skip blank lines (and a lone carriage return).
+            var blank = true
+            for i in position..<stop where base[i] != 13 && base[i] != 32 { blank = false; break }
+            if blank { position = stop + 1; continue }
+            base[stop] = 0
+            var cursor = UnsafeMutableRawPointer(base + position).assumingMemoryBound(to: CChar.self)
+            var fields = 0
+            while true {
+                var next: UnsafeMutablePointer<CChar>? = nil
+                let value = strtod(cursor, &next)
+                guard let after = next, after != cursor else {
+                    let text = String(cString: cursor).split(separator: ",").first.map(String.init) ?? ""
+                    chunk.failure = (chunk.rows, fields, text, nil)
+                    return chunk
+                }
+                fields += 1
+                chunk.values.append(value)
+                var p = after
+                while p.pointee == 32 || p.pointee == 13 || p.pointee == 9 { p += 1 }
+                if p.pointee == 44 { cursor = p + 1; continue }  // ','
+                if p.pointee == 0 { break }
+                let text = String(cString: cursor).split(separator: ",").first.map(String.init) ?? ""
+                chunk.failure = (chunk.rows, fields - 1, text, nil)
+                return chunk
+            }
+            if fields != columns {
+                chunk.failure = (chunk.rows, 0, "", fields)
+                return chunk
+            }
+            chunk.rows += 1
+            position = stop + 1
+        }
+        return chunk
     }
 }
 
