@@ -135,10 +135,16 @@ struct InferCommand: ToolCommand {
         let fit = MaximumLikelihoodFit(parameters: settings)
         report.line("fitting \(fitNames.joined(separator: ", ")) to \(shape.eventCount) events (\(likelihoodSpace.rawValue) space\(extension_ == nil ? "" : ", extended")"
             + ", device \(device.name))")
+        let start = monotonicSeconds()
         let result = try fit.fitFromGrid(nll)
+        report.line("MLE found: \(result.status.rawValue), \(result.evaluations) evaluations, \(fixed(monotonicSeconds() - start, 1)) s"
+            + (result.free.contains(true) ? "; MINOS intervals next" : ""))
         var intervals: [[ProfileInterval]] = []
         for level in levels {
-            intervals.append(result.free.contains(true) ? try fit.minos(nll, result: result, confidenceLevel: level) : [])
+            intervals.append(result.free.contains(true) ? try fit.minos(nll, result: result, confidenceLevel: level) { interval in
+                report.line("  MINOS \(interval.parameter) \(InferPlot.percent(level)): [\(fixed(interval.lower, 4)), \(fixed(interval.upper, 4))]"
+                    + "\(interval.valid ? "" : " (not valid)") — \(fixed(monotonicSeconds() - start, 1)) s")
+            } : [])
         }
         if let extended = nll as? ExtendedLikelihood {
             let expected = try extended.expectedEvents(result.values)
@@ -159,7 +165,7 @@ struct InferCommand: ToolCommand {
             let minos = intervals.first?.first { $0.parameter == name }
             report.line("  \(name) = \(fixed(result.values[j], 4)) ± \(fixed(result.errors[j], 4))"
                 + (weighted.map { result.free[j] ? " (weights: ± \(fixed($0.errors[j], 4)))" : "" } ?? "")
-                + (minos.map { "  MINOS \(Int(levels[0] * 100))%: [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
+                + (minos.map { "  MINOS \(InferPlot.percent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
         }
         report.line("status \(result.status.rawValue), −ln L = \(fixed(result.minimumNLL, 4)), \(result.evaluations) evaluations")
 

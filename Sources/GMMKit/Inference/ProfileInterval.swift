@@ -42,11 +42,14 @@ extension MaximumLikelihoodFit {
     /// bracketed from the Hesse error and located by the Illinois (regula falsi) method, each
     /// evaluation a fit of the other free parameters.
     ///
-    /// - Parameter result: the fit of `nll` with these settings.
+    /// - Parameters:
+    ///   - result: the fit of `nll` with these settings.
+    ///   - progress: given each interval as soon as it is found (each costs a few profile fits
+    ///     per side: long for large data sets).
     /// - Throws: ``InferenceError`` for an unknown or fixed parameter, a result of another
     ///   likelihood, or a bad level.
     public func minos(_ nll: NegativeLogLikelihood, result: FitResult, parameters names: [String]? = nil,
-                      confidenceLevel: Double = Wilks.oneSigma) throws -> [ProfileInterval] {
+                      confidenceLevel: Double = Wilks.oneSigma, progress: ((ProfileInterval) -> Void)? = nil) throws -> [ProfileInterval] {
         let settings = try resolve(nll)
         guard result.parameterNames == nll.parameterNames else {
             throw InferenceError.invalidArgument(name: "result", expected: "a fit of this likelihood (\(nll.parameterNames))", got: "a fit of \(result.parameterNames)")
@@ -65,9 +68,11 @@ extension MaximumLikelihoodFit {
                 ends.append((end, atBound))
                 valid = valid && ok
             }
-            return ProfileInterval(parameter: settings[i].name, value: result.values[i], lower: ends[0].0, upper: ends[1].0,
-                                   confidenceLevel: confidenceLevel, threshold: threshold, lowerAtBound: ends[0].1,
-                                   upperAtBound: ends[1].1, valid: valid && result.status.isConverged)
+            let interval = ProfileInterval(parameter: settings[i].name, value: result.values[i], lower: ends[0].0, upper: ends[1].0,
+                                           confidenceLevel: confidenceLevel, threshold: threshold, lowerAtBound: ends[0].1,
+                                           upperAtBound: ends[1].1, valid: valid && result.status.isConverged)
+            progress?(interval)
+            return interval
         }
     }
 

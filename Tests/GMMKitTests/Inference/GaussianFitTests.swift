@@ -66,7 +66,9 @@ import Testing
             }
             return 0.5 * (lo + hi)
         }
-        let interval = try #require(try fit.minos(nll, result: result, parameters: ["sigma"]).first)
+        var reported: [ProfileInterval] = []
+        let interval = try #require(try fit.minos(nll, result: result, parameters: ["sigma"]) { reported.append($0) }.first)
+        #expect(reported == [interval])  // progress: each interval as it is found
         #expect(abs(interval.lower - root(0.3 * nll.sigmaHat, nll.sigmaHat)) < 1e-4)
         #expect(abs(interval.upper - root(nll.sigmaHat, 3 * nll.sigmaHat)) < 1e-4)
         #expect(interval.upperError > -interval.lowerError)  // asymmetric, as the exact profile
