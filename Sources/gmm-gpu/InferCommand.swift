@@ -186,9 +186,11 @@ struct InferCommand: ToolCommand {
                 return (0..<n).map { n == 1 ? result.values[j] : lo + (hi - lo) * Double($0) / Double(n - 1) }
             }
             report.line("scanning \(scanNames.joined(separator: " × ")) on \(gridSizes.map(String.init).joined(separator: "×")) points")
+            let scanStart = monotonicSeconds()
+            let scanProgress = { (done: Int, total: Int) in report.line("  scanned \(done)/\(total) points — \(fixed(monotonicSeconds() - scanStart, 1)) s") }
             let plot: Figure
             if scanNames.count == 2 {
-                let scan2 = try fit.scan(nll, x: scanNames[0], xValues: axes[0], y: scanNames[1], yValues: axes[1], result: result)
+                let scan2 = try fit.scan(nll, x: scanNames[0], xValues: axes[0], y: scanNames[1], yValues: axes[1], result: result, progress: scanProgress)
                 let regions = try levels.map { try scan2.region(confidenceLevel: $0) }
                 files.append(("scan.npy", try NpyArray(shape: [scan2.y.count, scan2.x.count], doubles: scan2.deltaTwoNLL.flatMap { $0 }).encoded()))
                 files.append(("scan.json", Array(try encoder.encode(ScanAxes(parameters: scanNames, axes: [scan2.x, scan2.y], bestFit: scan2.bestFit,
@@ -199,7 +201,7 @@ struct InferCommand: ToolCommand {
                 }))))
                 plot = try InferPlot.twoDimensional(scan2, regions: regions)
             } else {
-                let scan1 = try fit.scan(nll, parameter: scanNames[0], values: axes[0], result: result)
+                let scan1 = try fit.scan(nll, parameter: scanNames[0], values: axes[0], result: result, progress: scanProgress)
                 var bounds: [RegionContours] = []
                 for level in levels {
                     let threshold = try Wilks.threshold(confidenceLevel: level, degreesOfFreedom: 1)

@@ -73,6 +73,15 @@ private struct Opaque: NegativeLogLikelihood {
         let fast1 = try fit.scan(nll, parameter: "cy", values: axis, result: result)
         let slow1 = try fit.scan(Opaque(inner: nll), parameter: "cy", values: axis, result: result)
         for k in axis.indices { #expect(abs(fast1.deltaTwoNLL[k] - slow1.deltaTwoNLL[k]) < 1e-3) }
+        // With progress: the batched pass goes in slices and the point-by-point one reports as it
+        // goes; the scans are the same, and the last report is (16, 16).
+        for likelihood in [nll, Opaque(inner: nll)] as [NegativeLogLikelihood] {
+            var reports: [[Int]] = []
+            let reported = try fit.scan(likelihood, x: "cx", xValues: axis, y: "cy", yValues: axis, result: result) { reports.append([$0, $1]) }
+            let plain = likelihood is Opaque ? slow : fast
+            #expect(reported.deltaTwoNLL == plain.deltaTwoNLL)
+            #expect(reports.last == [16, 16] && reports.count >= 2 && reports.map { $0[0] } == reports.map { $0[0] }.sorted())
+        }
     }
 
     @Test("a non-positive rate, a taken name and bad luminosity are typed errors")
