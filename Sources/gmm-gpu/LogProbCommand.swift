@@ -37,9 +37,18 @@ struct LogProbCommand: ToolCommand {
         let events = try EventInput(sources: [source], thetaFile: thetaFile, applySelection: false).read(for: trained.config).events
         printWarnings(trained.extrapolationWarnings(theta: events.theta))
         let device = try deviceOption.open()
-        let values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device)
-            : try trained.logProb(events.x, theta: events.theta, device: device)
+        let report = Reporter(quiet: quiet)
+        // Progress in tenths, for runs of more than one pass (as `sample`).
+        let n = events.count
+        var reported = 0
+        let progress = { (done: Int) in
+            guard n > DensityModel.evaluationChunk(on: device), done * 10 / n > reported else { return }
+            reported = done * 10 / n
+            report.line("evaluated \(done)/\(n)")
+        }
+        let values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device, progress: progress)
+            : try trained.logProb(events.x, theta: events.theta, device: device, progress: progress)
         try DataTable.write(values, columns: [latent ? "log_prob_latent" : "log_prob"], to: output)
-        Reporter(quiet: quiet).line("wrote \(values.count) log-densities to \(output)")
+        report.line("wrote \(values.count) log-densities to \(output)")
     }
 }

@@ -156,6 +156,9 @@ import Glibc
         let x = Array(events.x.prefix(300))
         let theta = Array(events.theta.prefix(100))
         #expect(try loaded.logProb(x, theta: theta, device: cpu) == model.logProb(x, theta: theta, device: cpu))
+        var done: [Int] = []
+        #expect(try loaded.logProb(x, theta: theta, device: cpu) { done.append($0) } == model.logProb(x, theta: theta, device: cpu))
+        #expect(done == [100])  // one pass: progress after each pass, ending at N
         let weights = try SafetensorsFile(contentsOfFile: directory.file("weights.safetensors"))
         #expect(weights.tensors["x1.trunk1.weight"]?.shape == [12 + 12 + 4 * 2, 12 + 12 + 4 * 2])
         #expect(weights.tensors["k.categories1.bias"]?.shape == [4])

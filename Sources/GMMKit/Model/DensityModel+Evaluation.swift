@@ -65,7 +65,9 @@ extension DensityModel {
 
     /// log p(u|θ) per event in the latent space, [N]: `u` is [N, d] (latent values for
     /// continuous observables, values for integer ones), `theta` is [p] or [N, p].
-    public func logProbLatent(_ u: [Double], theta: [Double], device: Device) throws -> [Double] {
+    ///
+    /// - Parameter progress: told the number of events done after each device pass.
+    public func logProbLatent(_ u: [Double], theta: [Double], device: Device, progress: ((Int) -> Void)? = nil) throws -> [Double] {
         let n = try rowCount(u, field: "u")
         var result = [Double]()
         result.reserveCapacity(n)
@@ -76,6 +78,7 @@ extension DensityModel {
         }) { evaluator, rows, bufferRow in
             let values = try evaluator.eventLogProbabilities(rows: rows.count)
             result.append(contentsOf: bufferRow.map { Double(values[$0]) })
+            progress?(result.count)
         }
         return result
     }
@@ -84,15 +87,16 @@ extension DensityModel {
     /// Jacobian), [N]: `x` is [N, d], `theta` is [p] or [N, p]. Events are projected and
     /// evaluated in chunks, so memory stays bounded beyond the input and output arrays.
     ///
+    /// - Parameter progress: told the number of events done after each device pass.
     /// - Throws: ``ModelError`` for a shape mismatch, a non-finite value, a value outside its
     ///   observable's interval or a non-integer value of an integer observable.
-    public func logProb(_ x: [Double], theta: [Double], device: Device) throws -> [Double] {
-        try logProb(x, theta: theta, device: device, shareTheta: true)
+    public func logProb(_ x: [Double], theta: [Double], device: Device, progress: ((Int) -> Void)? = nil) throws -> [Double] {
+        try logProb(x, theta: theta, device: device, shareTheta: true, progress: progress)
     }
 
-    /// ``logProb(_:theta:device:)``; `shareTheta: false` does every event's θ-only work on its
-    /// own (for tests that compare the two).
-    func logProb(_ x: [Double], theta: [Double], device: Device, shareTheta: Bool) throws -> [Double] {
+    /// ``logProb(_:theta:device:progress:)``; `shareTheta: false` does every event's θ-only
+    /// work on its own (for tests that compare the two).
+    func logProb(_ x: [Double], theta: [Double], device: Device, shareTheta: Bool, progress: ((Int) -> Void)? = nil) throws -> [Double] {
         let n = try rowCount(x, field: "x")
         var result = [Double]()
         result.reserveCapacity(n)
@@ -114,6 +118,7 @@ extension DensityModel {
         }) { evaluator, rows, bufferRow in
             let latent = try evaluator.eventLogProbabilities(rows: rows.count)
             for (r, j) in zip(bufferRow, jacobian) { result.append(Double(latent[r]) + j) }
+            progress?(result.count)
         }
         return result
     }
