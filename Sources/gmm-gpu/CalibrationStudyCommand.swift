@@ -63,14 +63,11 @@ struct CalibrationStudyCommand: ToolCommand {
         report.line("drawing \(pseudoDatasets) pseudo-datasets of \(events) events at θ = (\(theta)) from the model")
         let datasets = try PseudoDatasets.model(trained, theta: truth, events: events, count: pseudoDatasets, seed: seed, device: device)
         report.line("fitting \(settings.filter(\.isFree).map(\.name).joined(separator: ", ")) to each (start: the best of θ_true and a grid over the training range)")
-        var reported = 0
+        let progress = TenthsProgress(total: pseudoDatasets) { report.line("fitted \($0)/\(pseudoDatasets) — \(Int(monotonicSeconds() - start)) s") }
         let calibration = CoverageCalibration(trueTheta: truth, fit: fit, confidenceLevels: levels,
                                               gridStartPoints: MaximumLikelihoodFit.startGridPointsPerAxis(freeParameters: free))
-        let result = try calibration.run(datasets: datasets, likelihood: { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) }) { done in
-            guard done * 10 / pseudoDatasets > reported else { return }
-            reported = done * 10 / pseudoDatasets
-            report.line("fitted \(done)/\(pseudoDatasets) — \(Int(monotonicSeconds() - start)) s")
-        }
+        let result = try calibration.run(datasets: datasets, likelihood: { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) },
+                                         progress: progress.update)
         let figure = try Self.figure(result)
         try makeDirectoryPath(output)
         let encoder = JSONEncoder()

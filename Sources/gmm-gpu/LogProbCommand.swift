@@ -40,14 +40,9 @@ struct LogProbCommand: ToolCommand {
         let report = Reporter(quiet: quiet)
         // Progress in tenths, for runs of more than one pass (as `sample`).
         let n = events.count
-        var reported = 0
-        let progress = { (done: Int) in
-            guard n > DensityModel.evaluationChunk(on: device), done * 10 / n > reported else { return }
-            reported = done * 10 / n
-            report.line("evaluated \(done)/\(n)")
-        }
-        let values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device, progress: progress)
-            : try trained.logProb(events.x, theta: events.theta, device: device, progress: progress)
+        let progress = TenthsProgress(total: n > DensityModel.evaluationChunk(on: device) ? n : 0) { report.line("evaluated \($0)/\(n)") }
+        let values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device, progress: progress.update)
+            : try trained.logProb(events.x, theta: events.theta, device: device, progress: progress.update)
         try DataTable.write(values, columns: [latent ? "log_prob_latent" : "log_prob"], to: output)
         report.line("wrote \(values.count) log-densities to \(output)")
     }

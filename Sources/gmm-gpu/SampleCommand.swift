@@ -35,12 +35,8 @@ struct SampleCommand: ToolCommand {
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
         // Progress in tenths, for runs of more than one pass.
-        var reported = 0
-        let samples = try trained.sample(count: n, theta: thetaValues, seed: seed, device: device) { done in
-            guard n > DensityModel.evaluationChunk(on: device), done * 10 / n > reported else { return }
-            reported = done * 10 / n
-            report.line("sampled \(done)/\(n)")
-        }
+        let progress = TenthsProgress(total: n > DensityModel.evaluationChunk(on: device) ? n : 0) { report.line("sampled \($0)/\(n)") }
+        let samples = try trained.sample(count: n, theta: thetaValues, seed: seed, device: device, progress: progress.update)
         try DataTable.write(samples, columns: trained.config.observables.map(\.name), to: output)
         report.line("wrote \(n) events to \(output)")
     }

@@ -45,6 +45,25 @@ struct Reporter {
     }
 }
 
+/// Progress of a long loop in tenths: ``update(_:)`` calls `line` with the count done each time
+/// it reaches a new tenth of `total`.
+final class TenthsProgress {
+    private let total: Int
+    private let line: (Int) -> Void
+    private var reported = 0
+
+    init(total: Int, line: @escaping (Int) -> Void) {
+        self.total = total
+        self.line = line
+    }
+
+    func update(_ done: Int) {
+        guard total > 0, done * 10 / total > reported else { return }
+        reported = done * 10 / total
+        line(done)
+    }
+}
+
 /// Prints each line as `gmm-gpu: warning: …` on standard error (not silenced by --quiet).
 func printWarnings(_ lines: [String]) {
     for line in lines { fputs("gmm-gpu: warning: \(line)\n", stderr) }
