@@ -8,7 +8,9 @@ public struct FitOptions: Codable, Sendable, Equatable {
     public var maxIterations: Int = 200
     /// The half-width of the Hessian's stencil in units of each parameter's error (see `hesse`).
     public var hesseStep: Double = 0.5
-    /// Tolerance on −2Δln L when locating a MINOS crossing.
+    /// Tolerance on −2Δln L when locating a MINOS crossing (raised to twice the likelihood's
+    /// ``NegativeLogLikelihood/valuePrecision`` where that is larger: large data sets of
+    /// single-precision log-densities).
     public var crossingTolerance: Double = 1e-3
 
     /// The defaults.

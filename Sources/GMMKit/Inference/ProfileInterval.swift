@@ -114,10 +114,16 @@ extension MaximumLikelihoodFit {
         guard var b = outside else { return (inside.t, false, false) }
         var a = inside
         var side = 0
+        // −2Δln L is known only to about twice the NLL's rounding (single-precision network
+        // outputs summed over many events: 0.03 for 20k events), and locating the crossing
+        // closer than 10⁻³ of an error means nothing: past either, regula falsi chases rounding
+        // noise (a 20k-event fit spent 30 profile fits on one crossing).
+        let tolerance = max(options.crossingTolerance, 2 * nll.valuePrecision)
+        let width = max(1e-3 * sigma, 1e-9 * max(1, Swift.abs(best)))
         for _ in 0..<60 {
             let t = (a.t * b.q - b.t * a.q) / (b.q - a.q)
             let value = try q(t)
-            if Swift.abs(value) < options.crossingTolerance || Swift.abs(b.t - a.t) < 1e-9 * max(1, Swift.abs(t)) {
+            if Swift.abs(value) < tolerance || Swift.abs(b.t - a.t) < width {
                 return (t, false, valid)
             }
             if value < 0 {
