@@ -50,11 +50,8 @@ extension MaximumLikelihoodFit {
         let scores = try nll.eventScores(result.values)
         let weights = nll.eventWeights
         var spread = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
-        var sum = 0.0, sumSquares = 0.0
         for (i, score) in scores.enumerated() {
             let w = weights?[i] ?? 1
-            sum += w
-            sumSquares += w * w
             if let bad = score.firstIndex(where: { !$0.isFinite }) {
                 throw InferenceError.nonFinite(field: "score of event \(i) (\(nll.parameterNames[bad]))", index: i, value: score[bad])
             }
@@ -67,6 +64,6 @@ extension MaximumLikelihoodFit {
         let vd = (0..<p).map { i in (0..<p).map { j in free.reduce(0) { $0 + v[i][$1] * spread[$1][j] } } }
         let c = (0..<p).map { i in (0..<p).map { j in free.reduce(0) { $0 + vd[i][$1] * v[$1][j] } } }
         return WeightedCovariance(parameterNames: result.parameterNames, errors: (0..<p).map { c[$0][$0] > 0 ? c[$0][$0].squareRoot() : 0 },
-                                  covariance: c, effectiveEvents: sumSquares > 0 ? sum * sum / sumSquares : 0)
+                                  covariance: c, effectiveEvents: weights.map(ROCCurve.effectiveCount) ?? Double(scores.count))
     }
 }
