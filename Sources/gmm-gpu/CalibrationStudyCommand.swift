@@ -47,9 +47,8 @@ struct CalibrationStudyCommand: ToolCommand {
         let levels = try InferCommand.confidenceLevels(confidence)
         let trained = try DensityModel.load(from: model)
         let names = trained.config.parameters.names
-        guard !names.isEmpty else { throw ValidationError("the model at \(model) has no parameters θ to fit") }
+        var settings = try InferCommand.fitParameters(trained, path: model)
         let truth = try parseTheta(theta, option: "--theta", parameters: names)
-        var settings = trained.trainingThetaRanges.enumerated().map { j, range in FitParameter(name: names[j], lower: range.lowerBound, upper: range.upperBound) }
         for (j, value) in truth.enumerated() where !(settings[j].lower...settings[j].upper).contains(value) {
             throw ValidationError("--theta: \(names[j]) = \(value) is outside the model's training range [\(settings[j].lower), \(settings[j].upper)], where the fits run; choose a true θ inside")
         }

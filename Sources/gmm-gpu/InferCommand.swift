@@ -73,7 +73,7 @@ struct InferCommand: ToolCommand {
         let report = Reporter(quiet: quiet)
         let trained = try DensityModel.load(from: model)
         let names = trained.config.parameters.names
-        guard !names.isEmpty else { throw ValidationError("the model at \(model) has no parameters θ to fit") }
+        var settings = try Self.fitParameters(trained, path: model)
         guard let likelihoodSpace = LikelihoodSpace(rawValue: space) else {
             throw ValidationError("--space: expected 'latent' or 'data', got '\(space)'")
         }
@@ -82,10 +82,6 @@ struct InferCommand: ToolCommand {
         let extension_ = try extendedSettings()
         let observed = try ObservedEvents(data: data, weights: weights, model: trained)
         let (x, eventWeights) = (observed.x, observed.weights)
-        // The fit range: the θ range the model was trained on.
-        var settings = trained.trainingThetaRanges.enumerated().map { j, range in
-            FitParameter(name: names[j], lower: range.lowerBound, upper: range.upperBound)
-        }
         if let extension_ {
             guard !names.contains(extension_.normalisation.name) else {
                 throw ValidationError("--extended: the model has a parameter named '\(extension_.normalisation.name)', the name of the fitted normalisation; rename that parameter in the config")
@@ -247,6 +243,15 @@ struct InferCommand: ToolCommand {
     static func assignment(_ text: String) -> (name: String, value: String)? {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: " ") }
         return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
+
+    /// The model's parameters, each free inside the θ range the model was trained on (where
+    /// `infer` fits).
+    /// - Throws: a `ValidationError` for a model without parameters (`path` names it).
+    static func fitParameters(_ model: DensityModel, path: String) throws -> [FitParameter] {
+        let names = model.config.parameters.names
+        guard !names.isEmpty else { throw ValidationError("the model at \(path) has no parameters θ to fit") }
+        return model.trainingThetaRanges.enumerated().map { j, range in FitParameter(name: names[j], lower: range.lowerBound, upper: range.upperBound) }
     }
 
     /// `--fix NAME=VALUE` options applied to the fit's `settings` (each value inside its bounds).
