@@ -225,11 +225,7 @@ public struct DataTable: Sendable {
             let base = buffer.baseAddress!
             let end = buffer.count - 1
             var position = 0
-            func lineEnd(_ from: Int) -> Int {
-                var i = from
-                while i < end && base[i] != 10 { i += 1 }
-                return i
-            }
+            func lineEnd(_ from: Int) -> Int { Self.lineEnd(base, from: from, end: end) }
             let headerEnd = lineEnd(0)
             let headerText = String(decoding: UnsafeBufferPointer(start: base, count: headerEnd), as: UTF8.self)
             let names = headerText.split(separator: ",", omittingEmptySubsequences: false).map { field -> String in
@@ -274,6 +270,13 @@ public struct DataTable: Sendable {
         }
     }
 
+    /// The index of the first newline in bytes `from..<end` of `base`, or `end`.
+    static func lineEnd(_ base: UnsafeMutablePointer<UInt8>, from: Int, end: Int) -> Int {
+        var i = from
+        while i < end && base[i] != 10 { i += 1 }
+        return i
+    }
+
     /// One chunk of CSV lines: its values and rows, or where its first bad line is.
     struct CSVChunk {
         var values: [Double] = []
@@ -291,8 +294,7 @@ public struct DataTable: Sendable {
         chunk.values.reserveCapacity((end - from) / 8)
         var position = from
         while position < end {
-            var stop = position
-            while stop < end && base[stop] != 10 { stop += 1 }
+            let stop = lineEnd(base, from: position, end: end)
             // Skip blank lines (and a lone carriage return).
             var blank = true
             for i in position..<stop where base[i] != 13 && base[i] != 32 { blank = false; break }
