@@ -42,9 +42,12 @@ public struct RateModel: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - points: θ points, [K][p] (K at least the number of monomials).
     ///   - totals: the total weight (or cross-section) at each point, [K].
+    ///   - pointWeights: the least-squares weight of each point, [K] (e.g. 1/variance of its
+    ///     total), each finite and > 0; nil weighs every point alike.
     /// - Throws: ``InferenceError`` for empty or mismatched inputs, non-finite values, a negative
     ///   degree, too few points, or points that do not determine the polynomial.
-    public static func fit(points: [[Double]], totals: [Double], degree: Int, parameterNames: [String]) throws -> RateModel {
+    public static func fit(points: [[Double]], totals: [Double], degree: Int, parameterNames: [String],
+                           pointWeights: [Double]? = nil) throws -> RateModel {
         let p = parameterNames.count
         guard !points.isEmpty else { throw InferenceError.empty(field: "points") }
         guard points.count == totals.count else { throw InferenceError.shapeMismatch(field: "totals", expected: "[\(points.count)] (one per point)", got: "\(totals.count) values") }
@@ -53,6 +56,14 @@ public struct RateModel: Codable, Sendable, Equatable {
             guard point.count == p else { throw InferenceError.shapeMismatch(field: "points[\(k)]", expected: "\(p) values (\(parameterNames.joined(separator: ", ")))", got: "\(point.count)") }
             if let bad = point.firstIndex(where: { !$0.isFinite }) { throw InferenceError.nonFinite(field: "points[\(k)]", index: bad, value: point[bad]) }
             guard totals[k].isFinite else { throw InferenceError.nonFinite(field: "totals", index: k, value: totals[k]) }
+        }
+        if let pointWeights {
+            guard pointWeights.count == points.count else {
+                throw InferenceError.shapeMismatch(field: "pointWeights", expected: "[\(points.count)] (one per point)", got: "\(pointWeights.count) values")
+            }
+            if let bad = pointWeights.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+                throw InferenceError.invalidArgument(name: "pointWeights[\(bad)]", expected: "a finite weight > 0", got: "\(pointWeights[bad])")
+            }
         }
         let exponents = monomials(parameters: p, degree: degree)
         guard points.count >= exponents.count else {
@@ -72,10 +83,11 @@ public struct RateModel: Codable, Sendable, Equatable {
         let t = exponents.count
         var normal = [[Double]](repeating: [Double](repeating: 0, count: t), count: t)
         var rhs = [Double](repeating: 0, count: t)
-        for (row, total) in zip(rows, totals) {
+        for (k, (row, total)) in zip(rows, totals).enumerated() {
+            let w = pointWeights?[k] ?? 1
             for a in 0..<t {
-                rhs[a] += row[a] * total
-                for b in 0..<t { normal[a][b] += row[a] * row[b] }
+                rhs[a] += w * row[a] * total
+                for b in 0..<t { normal[a][b] += w * row[a] * row[b] }
             }
         }
         guard let coefficients = SymmetricMatrix.solve(normal, rhs) else {
