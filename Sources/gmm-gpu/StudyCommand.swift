@@ -6,8 +6,8 @@ import GMMKit
 struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
-        abstract: "Studies: inference with a trained model against the truth (Figure 15).",
-        subcommands: [ToyInferenceStudyCommand.self, CalibrationStudyCommand.self])
+        abstract: "Studies of inference with a trained model: closure on held-out simulation, toy-based calibration, the Figure-15 toy study.",
+        subcommands: [ToyInferenceStudyCommand.self, CalibrationStudyCommand.self, ClosureStudyCommand.self])
 }
 
 /// `gmm-gpu study toy-inference`: Figure 15 and its figures of merit.
