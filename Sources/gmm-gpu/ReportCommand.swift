@@ -10,8 +10,8 @@ struct ReportCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(help: ArgumentHelp("Event file: FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5), columns as for `train`; events outside an interval are left out.", valueName: "source"))
-    var data: String
+    @Option(help: ArgumentHelp("Event file, repeatable (concatenated): FILE[#DATASET][@NAME=VALUE,...] (.npy, .npz, .csv, .h5/.hdf5), columns as for `train`; events outside an interval are left out.", valueName: "source"))
+    var data: [String] = []
 
     @Option(help: "θ per event, [N, p] (.npy/.csv).")
     var thetaFile: String?
@@ -52,8 +52,9 @@ struct ReportCommand: ToolCommand {
         let report = Reporter(quiet: quiet)
         let start = monotonicSeconds()
         let trained = try DensityModel.load(from: model)
-        let source = try eventSource(data, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names)
-        let events = try EventInput(sources: [source], thetaFile: thetaFile, weightsFile: weights, weightColumn: weightColumn,
+        guard !data.isEmpty else { throw ValidationError("--data: give at least one event file") }
+        let sources = try data.map { try eventSource($0, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names) }
+        let events = try EventInput(sources: sources, thetaFile: thetaFile, weightsFile: weights, weightColumn: weightColumn,
                                     applySelection: true).read(for: trained.config).events
         printWarnings(trained.extrapolationWarnings(theta: events.theta))
         var options = ValidationReportOptions()
@@ -69,7 +70,7 @@ struct ReportCommand: ToolCommand {
         try makeDirectoryPath(output)
         let validation = try ValidationReport.make(model: trained, events: events, options: options, device: device) { report.line($0) }
         let html = try ValidationReportHTML.render(validation, sources: [
-            SummaryRow(name: "Model", value: model), SummaryRow(name: "Data", value: data),
+            SummaryRow(name: "Model", value: model), SummaryRow(name: "Data", value: data.joined(separator: ", ")),
             SummaryRow(name: "Device", value: deviceOption.device), SummaryRow(name: "Seed", value: "\(seed)"),
         ])
         let path = output + "/report.html"

@@ -126,19 +126,29 @@ def _generate_chunk(task):
     import pythia8mc
 
     theta, events, seed, mass_biased = task
-    pythia, hook = _make_pythia(theta, seed, mass_biased)
-    jets = pythia8mc.SlowJet(-1, 0.4, 1.0, 4.5, 2, 2)
-    rows, weights = [], []
-    tries = 0
-    while len(rows) < events and tries < 2 * events + 100:
-        tries += 1
-        if not pythia.next():
-            continue
-        values = _observables(pythia.event, jets)
-        if values is None:
-            continue
-        rows.append(values)
-        weights.append(pythia.infoPython().weight() if mass_biased else 1.0)
+    # Pythia's and FastJet's banners go to file descriptor 1: silenced while generating.
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        pythia, hook = _make_pythia(theta, seed, mass_biased)
+        jets = pythia8mc.SlowJet(-1, 0.4, 1.0, 4.5, 2, 2)
+        rows, weights = [], []
+        tries = 0
+        while len(rows) < events and tries < 2 * events + 100:
+            tries += 1
+            if not pythia.next():
+                continue
+            values = _observables(pythia.event, jets)
+            if values is None:
+                continue
+            rows.append(values)
+            weights.append(pythia.infoPython().weight() if mass_biased else 1.0)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
     return np.array(rows, dtype=np.float64).reshape(-1, len(OBSERVABLES)), np.array(weights, dtype=np.float64)
 
 

@@ -2,11 +2,11 @@
 ///
 /// File keys (all optional): `batch_size` (500), `learning_rate` (0.001), `lr_update_factor` (0.5),
 /// `lr_patience` (2), `lr_monitor` (`validation`), `max_epochs` (400), `early_stopping_patience` (8),
-/// `early_stopping_min_delta` (1e-6), `validation_fraction` (0.4), `seed` (0).
+/// `early_stopping_min_delta` (1e-6), `validation_fraction` (0.4), `seed` (0), `theta_noise` (0).
 public struct TrainingConfig: Sendable, Equatable, Codable {
     static let keys = [
         "batch_size", "learning_rate", "lr_update_factor", "lr_patience", "lr_monitor", "max_epochs",
-        "early_stopping_patience", "early_stopping_min_delta", "validation_fraction", "seed",
+        "early_stopping_patience", "early_stopping_min_delta", "validation_fraction", "seed", "theta_noise",
     ]
 
     /// Events per minibatch (>= 1).
@@ -29,6 +29,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var validationFraction: Double
     /// Seed for initialisation, shuffling and the validation split.
     public var seed: UInt64
+    /// The standard deviation of Gaussian noise added to each training event's θ, fresh every
+    /// epoch, in units of each parameter's grid spacing (the median gap between neighbouring
+    /// values of that parameter among the θ points; no noise for a parameter with one value or
+    /// drawn per event). 0: θ as simulated. Noise on the conditioning variable is a smoothness
+    /// penalty on the density's dependence on θ (noise regularisation): the networks cannot
+    /// learn one θ point's sampling noise as a θ-dependence, because the events of
+    /// neighbouring points overlap in θ. Validation events keep their θ.
+    public var thetaNoise: Double = 0
 
     /// Creates training constants (defaults as documented on the type) without validation.
     public init(
@@ -74,6 +82,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
                 path: "\(path).early_stopping_min_delta", expected: "a finite number >= 0",
                 got: StableMath.format(earlyStoppingMinDelta))
         }
+        guard thetaNoise.isFinite, thetaNoise >= 0 else {
+            throw .invalidValue(path: "\(path).theta_noise", expected: "a finite number >= 0 (grid spacings)", got: StableMath.format(thetaNoise))
+        }
         guard validationFraction > 0, validationFraction < 1 else {
             throw .invalidValue(
                 path: "\(path).validation_fraction", expected: "a number in (0, 1)",
@@ -101,6 +112,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             validationFraction: try r.optional("validation_fraction", Double.self, expected: number)
                 ?? d.validationFraction,
             seed: try r.optional("seed", UInt64.self, expected: "a non-negative integer") ?? d.seed)
+        thetaNoise = try r.optional("theta_noise", Double.self, expected: number) ?? d.thetaNoise
         try validate(at: decoder.codingPath.isEmpty ? "training" : configPath(decoder.codingPath))
     }
 
@@ -124,6 +136,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case earlyStoppingMinDelta = "early_stopping_min_delta"
         case validationFraction = "validation_fraction"
         case seed
+        case thetaNoise = "theta_noise"
     }
 }
 

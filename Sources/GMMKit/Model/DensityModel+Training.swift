@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GMMCompute
 
 extension DensityModel {
@@ -69,6 +74,8 @@ extension DensityModel {
         let validationData = try DeviceEventBlock(encoded: validationEncoded, model: model, device: device)
         let trainData = try DeviceEventBlock(count: train.count, model: model, device: device)
 
+        let noise = training.thetaNoise > 0 ? Self.thetaNoiseWidths(train, spacings: training.thetaNoise) : nil
+
         var state = TrainingState(learningRate: training.learningRate, model: model)
         state.history.warnings = Self.weightWarnings(events)
         if options.resume, let directory = options.checkpointDirectory, let checkpoint = try TrainingCheckpoint.load(from: directory, model: model) {
@@ -93,11 +100,17 @@ extension DensityModel {
             for start in stride(from: 0, to: train.count, by: batchSize) {
                 let range = start..<min(train.count, start + batchSize)
                 permutation[range].sort { (trainPoints[$0], $0) < (trainPoints[$1], $1) }
-                batchBlocks.append(ThetaBlocks.grouped(points: ArraySlice(permutation[range].map { trainPoints[$0] }),
-                                                       minimumMeanRows: device.minimumThetaBlockRows))
+                // With θ noise every row has its own θ: no blocks.
+                batchBlocks.append(noise != nil ? nil : ThetaBlocks.grouped(points: ArraySlice(permutation[range].map { trainPoints[$0] }),
+                                                                            minimumMeanRows: device.minimumThetaBlockRows))
+            }
+            var epochTheta = permute(train.theta, permutation, width: parameterCount)
+            if let noise {
+                var noiseRNG = SeededGenerator(seed: training.seed, stream: 5000 + UInt64(state.epoch))
+                Self.addNoise(to: &epochTheta, widths: noise, rng: &noiseRNG)
             }
             let encoded = model.encode(latent: permute(trainLatent, permutation, width: observableCount),
-                                       theta: permute(train.theta, permutation, width: parameterCount),
+                                       theta: epochTheta,
                                        weights: permutation.map { train.weight($0) }, count: train.count)
             try trainData.write(encoded, device: device)
             try device.fill(MatrixView.vector(lossSums, count: 2), value: 0)
@@ -178,6 +191,33 @@ extension DensityModel {
         model.parameters = state.bestParameters
         model.history = state.history
         return model
+    }
+}
+
+extension DensityModel {
+    /// The standard deviation of the θ noise of each parameter, [p]: `spacings` times the
+    /// parameter's grid spacing among the θ points of `events` (the median gap between its
+    /// neighbouring distinct values; 0 for a parameter with a single value, or where θ is drawn
+    /// per event: more distinct values than a tenth of the events).
+    static func thetaNoiseWidths(_ events: Events, spacings: Double) -> [Double] {
+        let points = events.thetaPoints().points
+        return (0..<events.parameterCount).map { j in
+            let values = Array(Set(points.map { $0[j] })).sorted()
+            guard values.count >= 2, values.count * 10 <= events.count else { return 0 }
+            let gaps = zip(values.dropFirst(), values).map { $0 - $1 }.sorted()
+            return spacings * gaps[gaps.count / 2]
+        }
+    }
+
+    /// Adds N(0, widths[j]²) to column j of the row-major θ array [n, p].
+    static func addNoise(to theta: inout [Double], widths: [Double], rng: inout SeededGenerator) {
+        let p = widths.count
+        guard p > 0 else { return }
+        for i in theta.indices where widths[i % p] > 0 {
+            // Box–Muller from two open-interval uniforms.
+            let u = rng.nextOpenUnitDouble(), v = rng.nextOpenUnitDouble()
+            theta[i] += widths[i % p] * (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        }
     }
 }
 

@@ -55,8 +55,9 @@ public struct DensityModel: Sendable {
 
     // MARK: Preparation
 
-    /// The model with its projections built from the (weighted) events at the reference θ
-    /// (on an unbounded side covering the events at every θ, plus a 5% margin),
+    /// The model with its projections built from the (weighted) events at the reference θ, or
+    /// those nearest it, or all of them (``ParameterConfig/projectionFrom``; on an unbounded side
+    /// covering the events at every θ, plus a 5% margin),
     /// its parameter scaling from the events' θ range, and freshly initialised weights (seed
     /// `config.training.seed`): ready to train or to evaluate untrained.
     ///
@@ -101,10 +102,28 @@ public struct DensityModel: Sendable {
         return model
     }
 
-    /// Indices of the events at the reference θ (all events for an unconditional model).
+    /// Indices of the events that build the projection (``ParameterConfig/projectionFrom``):
+    /// those at the reference θ, the nearest to it, or all (all events for an unconditional model).
     func referenceIndices(_ events: Events) throws -> [Int] {
-        if parameterCount == 0 { return Array(0..<events.count) }
+        if parameterCount == 0 || config.parameters.projectionFrom == .all { return Array(0..<events.count) }
         let reference = config.parameters.reference
+        if config.parameters.projectionFrom == .nearest {
+            // Distances in θ scaled by each parameter's range over the events.
+            let p = parameterCount
+            var lo = [Double](repeating: .infinity, count: p), hi = [Double](repeating: -.infinity, count: p)
+            for i in 0..<events.count {
+                for j in 0..<p { lo[j] = min(lo[j], events.theta[i * p + j]); hi[j] = max(hi[j], events.theta[i * p + j]) }
+            }
+            let scale = (0..<p).map { hi[$0] > lo[$0] ? 1 / (hi[$0] - lo[$0]) : 1 }
+            let distance = (0..<events.count).map { i in
+                (0..<p).reduce(0.0) { sum, j in
+                    let z = (events.theta[i * p + j] - reference[j]) * scale[j]
+                    return sum + z * z
+                }
+            }
+            let take = min(events.count, config.parameters.projectionEvents)
+            return (0..<events.count).sorted { (distance[$0], $0) < (distance[$1], $1) }.prefix(take).sorted()
+        }
         let indices = (0..<events.count).filter { i in
             zip(events.parameters(of: i), reference).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) }
         }

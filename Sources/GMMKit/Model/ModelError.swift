@@ -34,7 +34,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case let .noReferenceEvents(reference, distinct):
             let shown = distinct.prefix(10).map { "(\($0.map { "\($0)" }.joined(separator: ", ")))" }.joined(separator: ", ")
             return "parameters.reference: no event has θ = (\(reference.map { "\($0)" }.joined(separator: ", "))), where the "
-                + "projection is built; the events' θ points are \(shown)\(distinct.count > 10 ? ", …" : "")."
+                + "projection is built; the events' θ points are \(shown)\(distinct.count > 10 ? ", …" : ""). "
+                + "Set parameters.reference to one of them, or build the projection from other events: parameters.projection_from: nearest "
+                + "(the events nearest the reference, for θ drawn per event) or all."
         case let .nonPositiveWeight(field, total):
             return "\(field): the total weight is \(total); it must be positive."
         case let .empty(field):

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GMMCompute
 
 extension ValidationReport {
@@ -29,6 +34,10 @@ extension ValidationReport {
             notes.append("The figures use a random subsample of \(options.maxEvents) of the \(events.count) events.")
         }
         let groups = ThetaGroup.grouping(data)
+        if config.parameters.count > 0, groups.reduce(0, { $0 + $1.indices.count }) > 0,
+           groups.count < Set((0..<data.count).map { Array(data.parameters(of: $0)) }).count {
+            notes.append("θ is drawn per event: the events are grouped into \(groups.count) bins of θ, and the model is sampled and compared at each bin's mean θ.")
+        }
 
         progress?("log-densities of \(data.count) events")
         let logProb = try model.logProb(data.x, theta: data.theta, device: device)
@@ -161,8 +170,50 @@ struct ThetaGroup {
     var indices: [Int]
     var weight: Double
 
-    /// The events grouped by their θ row, sorted by θ (lexicographically).
+    /// The events grouped by their θ row, sorted by θ (lexicographically). Where θ is drawn
+    /// per event (more distinct θ than a tenth of the events), by θ bins instead
+    /// (``binnedGrouping(_:perAxis:)``).
     static func grouping(_ events: Events) -> [ThetaGroup] {
+        let exact = exactGrouping(events)
+        guard events.parameterCount > 0, exact.count * 10 > events.count else { return exact }
+        let p = events.parameterCount
+        return binnedGrouping(events, perAxis: p == 1 ? 9 : max(2, Int(pow(25, 1 / Double(p)))))
+    }
+
+    /// The events grouped by `perAxis` quantile bins of each parameter (bins^p groups, empty
+    /// ones left out), each group's θ the weighted mean θ of its events: the model is compared
+    /// at that θ with data that mix the θ values of the bin.
+    static func binnedGrouping(_ events: Events, perAxis: Int) -> [ThetaGroup] {
+        let p = events.parameterCount, n = events.count
+        let edges = (0..<p).map { j -> [Double] in
+            let sorted = (0..<n).map { events.theta[$0 * p + j] }.sorted()
+            return (1..<perAxis).map { sorted[min(n - 1, $0 * n / perAxis)] }
+        }
+        var position = [[Int]: Int]()
+        var groups = [ThetaGroup]()
+        var sums = [[Double]]()
+        for i in 0..<n {
+            let cell = (0..<p).map { j in edges[j].filter { events.theta[i * p + j] >= $0 }.count }
+            let w = events.weight(i)
+            let k: Int
+            if let found = position[cell] {
+                k = found
+            } else {
+                k = groups.count
+                position[cell] = k
+                groups.append(ThetaGroup(theta: [], indices: [], weight: 0))
+                sums.append([Double](repeating: 0, count: p))
+            }
+            groups[k].indices.append(i)
+            groups[k].weight += w
+            for j in 0..<p { sums[k][j] += w * events.theta[i * p + j] }
+        }
+        for k in groups.indices { groups[k].theta = sums[k].map { $0 / groups[k].weight } }
+        return groups.filter { $0.weight > 0 }.sorted { $0.theta.lexicographicallyPrecedes($1.theta) }
+    }
+
+    /// The events grouped by their exact θ row, sorted by θ (lexicographically).
+    static func exactGrouping(_ events: Events) -> [ThetaGroup] {
         var position = [[Double]: Int]()
         var groups = [ThetaGroup]()
         for i in 0..<events.count {
