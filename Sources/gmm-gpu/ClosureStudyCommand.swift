@@ -134,7 +134,7 @@ struct ClosureStudyCommand: ToolCommand {
                 try BinnedTemplateLikelihood(templates: templates, values: stride(from: binnedIndex, to: x.count, by: d).map { x[$0] })
             })
         }
-        var nullDirectory: String?
+        var nullDirectory: String?, trainedNull: DensityModel?
         if null {
             let nullTrained: DensityModel
             if let nullModel {
@@ -154,10 +154,7 @@ struct ClosureStudyCommand: ToolCommand {
                 throw ValidationError("--null needs --training-data or --null-model")
             }
             methods.append(ClosureStudy.Method(name: "null model") { try ModelLikelihood(model: nullTrained, data: $0, device: device, space: .latent) })
-            if let nullDirectory {
-                try makeDirectoryPath(output)
-                _ = try nullTrained.save(to: nullDirectory)
-            }
+            if nullDirectory != nil { trainedNull = nullTrained }
         }
         let total = samples.reduce(0) { $0 + study.subsets(count: $1.count, sample: 0).count }
         report.line("fitting \(total) subsets of \(events) events with \(methods.map(\.name).joined(separator: ", "))")
@@ -170,6 +167,7 @@ struct ClosureStudyCommand: ToolCommand {
         let file = ClosureFile(model: model, data: data, trainingData: trainingData, binned: binned, bins: binned == nil ? nil : bins,
                                binnedDegree: binned == nil ? nil : binnedDegree, nullModel: nullModel ?? nullDirectory, result: result)
         try makeDirectoryPath(output)
+        if let trainedNull, let nullDirectory { _ = try trainedNull.save(to: nullDirectory) }
         try writeFileAtomically(try encoder.encode(file), to: "\(output)/closure.json")
         try writeFileAtomically(Array((lines.joined(separator: "\n") + "\n").utf8), to: "\(output)/summary.txt")
         for line in lines { report.line(line) }
