@@ -71,7 +71,11 @@ struct InferCommand: ToolCommand {
 
     func execute() throws {
         let report = Reporter(quiet: quiet)
-        let trained = try DensityModel.load(from: model)
+        let ensemble = try DensityEnsemble.load(from: model)
+        let trained = ensemble.members[0]
+        if extended, ensemble.count > 1 {
+            throw ValidationError("--extended: \(model) is an ensemble of \(ensemble.count) members; the extended likelihood reads one model and its rate.json: give one member (\(model)/members/0 …)")
+        }
         let names = trained.config.parameters.names
         var settings = try Self.fitParameters(trained, path: model)
         guard let likelihoodSpace = LikelihoodSpace(rawValue: space) else {
@@ -113,7 +117,17 @@ struct InferCommand: ToolCommand {
         let gridSizes = try scanNames.isEmpty ? [] : parsePoints(points, dimensions: scanNames.count)
 
         let device = try deviceOption.open()
-        let shape = try ModelLikelihood(model: trained, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
+        let shape: EventScoring
+        let eventCount = x.count / trained.observableCount
+        let memberLikelihoods: [ModelLikelihood]
+        if ensemble.count > 1 {
+            let combined = try EnsembleLikelihood(ensemble: ensemble, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
+            memberLikelihoods = combined.members
+            shape = combined
+        } else {
+            shape = try ModelLikelihood(model: trained, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
+            memberLikelihoods = []
+        }
         var nll: NegativeLogLikelihood = shape
         var extendedRecord: InferResult.Extended?
         if let extension_ {
@@ -122,14 +136,15 @@ struct InferCommand: ToolCommand {
                 throw ValidationError("--extended: the model has no rate model (\(ratePath)); retrain it with `gmm-gpu train` (which writes rate.json where its θ points determine one) or give --rate FILE")
             }
             let rateModel = try rate.map { try RateModel.load(from: $0) } ?? RateModel.load(modelDirectory: model)
-            let observed = eventWeights.map { $0.reduce(0, +) } ?? Double(shape.eventCount)
-            nll = try ExtendedLikelihood(shape: shape, rate: rateModel, luminosity: extension_.luminosity, observedEvents: observed,
+            let observed = eventWeights.map { $0.reduce(0, +) } ?? Double(eventCount)
+            guard let single = shape as? ModelLikelihood else { throw ValidationError("--extended reads one model") }
+            nll = try ExtendedLikelihood(shape: single, rate: rateModel, luminosity: extension_.luminosity, observedEvents: observed,
                                          normalisationName: extension_.normalisation.name)
             extendedRecord = InferResult.Extended(rate: ratePath, luminosity: extension_.luminosity, observedEvents: observed,
                                                   normUncertainty: normUncertainty, expectedEventsAtMLE: nil)
         }
         let fit = MaximumLikelihoodFit(parameters: settings)
-        report.line("fitting \(fitNames.joined(separator: ", ")) to \(shape.eventCount) events (\(likelihoodSpace.rawValue) space\(extension_ == nil ? "" : ", extended")"
+        report.line("fitting \(fitNames.joined(separator: ", ")) to \(eventCount) events (\(likelihoodSpace.rawValue) space\(extension_ == nil ? "" : ", extended")"
             + ", device \(device.name))")
         let start = monotonicSeconds()
         let result = try fit.fitFromGrid(nll)
@@ -142,6 +157,20 @@ struct InferCommand: ToolCommand {
                     + "\(interval.valid ? "" : " (not valid)") — \(fixed(monotonicSeconds() - start, 1)) s")
             } : [])
         }
+        // An ensemble: every member fitted to the same events, their spread the model term.
+        var modelTerm: InferResult.ModelTerm?
+        if !memberLikelihoods.isEmpty, result.free.contains(true) {
+            let uncertainty = try fit.modelUncertainty(memberLikelihoods, result: result)
+            let widened = intervals.map { level in
+                level.map { interval -> ProfileInterval in
+                    let j = fitNames.firstIndex(of: interval.parameter) ?? 0
+                    return uncertainty.including(interval, index: j, lower: settings[j].lower, upper: settings[j].upper)
+                }
+            }
+            modelTerm = InferResult.ModelTerm(members: ensemble.count, bootstrap: ensemble.bootstrap, uncertainty: uncertainty, intervals: widened)
+            report.line("ensemble of \(ensemble.count) members\(ensemble.bootstrap ? " (bootstrap)" : ""): model term "
+                + fitNames.indices.filter { result.free[$0] }.map { "\(fitNames[$0]) ± \(fixed(uncertainty.errors[$0], 4))" }.joined(separator: ", "))
+        }
         if let extended = nll as? ExtendedLikelihood {
             let expected = try extended.expectedEvents(result.values)
             extendedRecord?.expectedEventsAtMLE = expected
@@ -153,15 +182,16 @@ struct InferCommand: ToolCommand {
         if eventWeights != nil, result.free.contains(true), let scoring = nll as? EventScoring {
             let corrected = try fit.weightedCovariance(scoring, result: result)
             weighted = corrected
-            printWarnings(["weighted events (effective number \(fixed(corrected.effectiveEvents, 1)) of \(shape.eventCount)): "
+            printWarnings(["weighted events (effective number \(fixed(corrected.effectiveEvents, 1)) of \(eventCount)): "
                            + "the errors corrected for the weights are 'weighted_errors' in result.json (shown as 'weights: ±'); the Hesse errors, "
                            + "MINOS intervals and scan regions treat the weighted NLL as an unweighted one"])
         }
         for (j, name) in fitNames.enumerated() {
-            let minos = intervals.first?.first { $0.parameter == name }
+            let minos = (modelTerm?.intervals ?? intervals).first?.first { $0.parameter == name }
             report.line("  \(name) = \(fixed(result.values[j], 4)) ± \(fixed(result.errors[j], 4))"
                 + (weighted.map { result.free[j] ? " (weights: ± \(fixed($0.errors[j], 4)))" : "" } ?? "")
-                + (minos.map { "  MINOS \(InferPlot.percent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
+                + (modelTerm.map { result.free[j] ? " (model: ± \(fixed($0.uncertainty.errors[j], 4)))" : "" } ?? "")
+                + (minos.map { "  MINOS\(modelTerm == nil ? "" : " with the model term") \(InferPlot.percent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
         }
         report.line("status \(result.status.rawValue), −ln L = \(fixed(result.minimumNLL, 4)), \(result.evaluations) evaluations")
 
@@ -169,8 +199,9 @@ struct InferCommand: ToolCommand {
         var files: [(String, [UInt8])] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let record = InferResult(model: model, data: data, weights: weights, space: likelihoodSpace.rawValue, events: shape.eventCount,
-                                 confidenceLevels: levels, fit: result, minos: intervals, weightedErrors: weighted, extended: extendedRecord)
+        let record = InferResult(model: model, data: data, weights: weights, space: likelihoodSpace.rawValue, events: eventCount,
+                                 confidenceLevels: levels, fit: result, minos: intervals, weightedErrors: weighted, extended: extendedRecord,
+                                 modelTerm: modelTerm)
         files.append(("result.json", Array(try encoder.encode(record))))
         if !scanNames.isEmpty {
             // The names were checked above: every one is a parameter of the model.
@@ -305,6 +336,18 @@ struct InferResult: Codable {
     var weightedErrors: WeightedCovariance?
     /// The Poisson term of `--extended` (absent without it).
     var extended: Extended?
+    /// For an ensemble: the members' fits, their spread and the MINOS intervals widened by it
+    /// (absent for one model).
+    var modelTerm: ModelTerm?
+
+    /// The model term of an ensemble's fit.
+    struct ModelTerm: Codable {
+        var members: Int
+        var bootstrap: Bool
+        var uncertainty: ModelUncertainty
+        /// MINOS intervals with the model term added in quadrature, per level, per free parameter.
+        var intervals: [[ProfileInterval]]
+    }
 
     /// The settings and outcome of the extended likelihood's Poisson term.
     struct Extended: Codable {
@@ -325,6 +368,7 @@ struct InferResult: Codable {
     enum CodingKeys: String, CodingKey {
         case format, model, data, weights, space, events, fit, minos, extended
         case weightedErrors = "weighted_errors"
+        case modelTerm = "model_term"
         case formatVersion = "format_version"
         case confidenceLevels = "confidence_levels"
     }

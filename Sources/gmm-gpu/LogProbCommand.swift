@@ -25,13 +25,21 @@ struct LogProbCommand: ToolCommand {
     @Flag(help: "Evaluate the latent density log p(u|θ) of already projected values instead.")
     var latent = false
 
+    @Option(help: "For an ensemble: also write each member's log p(x|θ), [N, K] (columns member_0, …), and print their mean per-event spread.")
+    var members: String?
+
     @OptionGroup var deviceOption: DeviceOption
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func execute() throws {
-        let trained = try DensityModel.load(from: model)
+        let ensemble = try DensityEnsemble.load(from: model)
+        let trained = ensemble.members[0]
+        if latent, ensemble.count > 1 {
+            throw ValidationError("--latent: \(model) is an ensemble of \(ensemble.count) members, each with its own latent space; evaluate one member (\(model)/members/0 …) or drop --latent")
+        }
+        if members != nil, latent { throw ValidationError("--members needs the data space; drop --latent") }
         let source = try eventSource(data, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names)
         // Every event is evaluated: no selection (values outside an interval get the model's answer for them).
         let events = try EventInput(sources: [source], thetaFile: thetaFile, applySelection: false).read(for: trained.config).events
@@ -41,8 +49,19 @@ struct LogProbCommand: ToolCommand {
         // Progress in tenths, for runs of more than one pass (as `sample`).
         let n = events.count
         let progress = TenthsProgress(total: n > DensityModel.evaluationChunk(on: device) ? n : 0) { report.line("evaluated \($0)/\(n)") }
-        let values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device, progress: progress.update)
-            : try trained.logProb(events.x, theta: events.theta, device: device, progress: progress.update)
+        let values: [Double]
+        if let members {
+            let each = try ensemble.memberLogProbs(events.x, theta: events.theta, device: device)
+            values = DensityEnsemble.logMeanExp(each)
+            var table = [Double](repeating: 0, count: n * each.count)
+            for (k, column) in each.enumerated() { for i in 0..<n { table[i * each.count + k] = column[i] } }
+            try DataTable.write(table, columns: (0..<each.count).map { "member_\($0)" }, to: members)
+            let spread = DensityEnsemble.memberSpread(each).filter(\.isFinite)
+            report.line("members: \(each.count); mean per-event spread of log p over the members \(fixed(spread.reduce(0, +) / Double(max(1, spread.count)), 5)) (written to \(members))")
+        } else {
+            values = latent ? try trained.logProbLatent(events.x, theta: events.theta, device: device, progress: progress.update)
+                : try ensemble.logProb(events.x, theta: events.theta, device: device, progress: progress.update)
+        }
         try DataTable.write(values, columns: [latent ? "log_prob_latent" : "log_prob"], to: output)
         report.line("wrote \(values.count) log-densities to \(output)")
     }

@@ -29,9 +29,10 @@ struct SampleCommand: ToolCommand {
 
     func execute() throws {
         guard n >= 1 else { throw ValidationError("-n must be at least 1, got \(n)") }
-        let trained = try DensityModel.load(from: model)
+        // An ensemble draws each event from a member picked at random (its mean density).
+        let trained = try DensityEnsemble.load(from: model)
         let thetaValues = try parseNumberList(theta, option: "--theta")
-        printWarnings(trained.extrapolationWarnings(theta: thetaValues))
+        printWarnings(trained.members[0].extrapolationWarnings(theta: thetaValues))
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
         // Progress in tenths, for runs of more than one pass.

@@ -47,6 +47,14 @@ struct TrainCommand: ToolCommand {
         discussion: "A polynomial in θ fitted by least squares to the total weight of the selected events at each θ point (quadratic is exact for dimension-6 couplings). Without this option a rate model that cannot be fitted (too few θ points, θ varying event by event) is skipped with a note; with it, that is an error."))
     var rateDegree: Int?
 
+    @Option(help: ArgumentHelp(
+        "Train an ensemble of this many models (seeds seed, seed+1, …) into the output directory.",
+        discussion: "The ensemble's density is the mean of its members' densities; the spread of the members is the model's own uncertainty, which `infer` reports as a model term and adds to its intervals. The directory then holds ensemble.json and one model directory per member (members/0, …); member 0 is the model a plain `train` gives."))
+    var ensemble: Int?
+
+    @Flag(help: "With --ensemble: train members 1, 2, … on bootstrap resamples of the events (each θ point's events drawn with replacement), so that their spread includes the training sample's statistical uncertainty.")
+    var bootstrap = false
+
     @Flag(help: "Continue an interrupted run from the checkpoint in the output directory.")
     var resume = false
 
@@ -60,6 +68,8 @@ struct TrainCommand: ToolCommand {
             guard maxEpochs >= 1 else { throw ValidationError("--max-epochs must be at least 1, got \(maxEpochs)") }
             modelConfig.training.maxEpochs = maxEpochs
         }
+        if let ensemble, ensemble < 1 { throw ValidationError("--ensemble: expected at least 1 member, got \(ensemble)") }
+        if bootstrap && ensemble == nil { throw ValidationError("--bootstrap needs --ensemble K (the members to train on resamples)") }
         let folder = config.contains("/") ? String(config[..<(config.lastIndex(of: "/") ?? config.endIndex)]) : ""
         let sources = data.isEmpty ? modelConfig.data.map { $0.source(relativeTo: folder) } : try data.map(EventSource.init(parsing:))
         guard !sources.isEmpty else {
@@ -77,11 +87,27 @@ struct TrainCommand: ToolCommand {
         printWarnings(DensityModel.weightWarnings(events))
         let model = try DensityModel(config: modelConfig).prepared(on: events)
         report.line("\(model.trainableParameterCount) trainable parameters, \(fixed(model.forwardFlopsPerEvent / 1e6, 3)) MFLOP per event forward")
-        let trained = try model.fit(events, device: device, options: TrainingOptions(checkpointDirectory: output, resume: resume, timeLimit: timeLimit)) { progress in
+        let options = TrainingOptions(checkpointDirectory: output, resume: resume, timeLimit: timeLimit)
+        func line(_ progress: TrainingProgress, member: String) {
             let e = progress.epoch
-            report.line("epoch \(e.epoch)/\(progress.maxEpochs)  train \(fixed(e.trainingLoss, 5))  validation \(fixed(e.validationLoss, 5))  lr \(e.learningRate)  \(fixed(e.seconds, 1)) s\(progress.isBest ? "  *" : "")")
+            report.line("\(member)epoch \(e.epoch)/\(progress.maxEpochs)  train \(fixed(e.trainingLoss, 5))  validation \(fixed(e.validationLoss, 5))  lr \(e.learningRate)  \(fixed(e.seconds, 1)) s\(progress.isBest ? "  *" : "")")
         }
+        if let ensemble {
+            report.line("an ensemble of \(ensemble) members\(bootstrap ? ", members 1… on bootstrap resamples of each θ point's events" : "")")
+            let trained = try DensityEnsemble.fit(events, config: modelConfig, count: ensemble, bootstrap: bootstrap, device: device, options: options) { k, progress in
+                line(progress, member: "member \(k): ")
+            }
+            try trained.save(to: output)
+            // A plain model or rate model of an earlier run in this directory is not this ensemble.
+            for stale in [DensityModel.descriptionFileName, DensityModel.weightsFileName, RateModel.fileName] { unlink("\(output)/\(stale)") }
+            if rate != nil { report.line("no rate model for an ensemble (infer --extended reads one model)") }
+            report.line("stopped: " + trained.members.enumerated().map { "member \($0) \($1.history.stopReason), best epoch \($1.history.bestEpoch)" }.joined(separator: "; ")
+                + "; ensemble written to \(output)")
+            return
+        }
+        let trained = try model.fit(events, device: device, options: options) { line($0, member: "") }
         let weightsDigest = try trained.save(to: output)
+        unlink("\(output)/\(DensityEnsemble.descriptionFileName)")  // an ensemble of an earlier run in this directory
         let ratePath = "\(output)/\(RateModel.fileName)"
         if let rate {
             // Bound to the model just written: a rate.json left by an earlier run (this run

@@ -28,6 +28,8 @@ public final class ModelLikelihood: EventScoring {
 
     private let device: Device
     private let encoded: EncodedEvents
+    /// log|du/dx| per event in the data space (empty in the latent space).
+    private let eventLogJacobian: [Double]
     private var valueEvaluation: ReplicatedEvaluation?
     private var gradientEvaluation: ReplicatedEvaluation?
     private var precision = 0.0
@@ -73,6 +75,7 @@ public final class ModelLikelihood: EventScoring {
         eventCount = n
         totalWeight = weights?.reduce(0, +) ?? Double(n)
         jacobianTerm = jacobian
+        eventLogJacobian = space == .data ? projected.logJacobian : []
         encoded = model.encode(latent: projected.latent, theta: [Double](repeating: 0, count: n * model.parameterCount), weights: nil, count: n)
     }
 
@@ -105,6 +108,19 @@ public final class ModelLikelihood: EventScoring {
             }
         }
         return results
+    }
+
+    /// Each event's log p(x_i|θ_k) at each θ_k of `thetas` [K][p], [K][N] (latent space, or with
+    /// the Jacobian in the data space), and with `gradient` each event's score ∂log p/∂θ,
+    /// [K][N][p]: what an ensemble of models combines (``EnsembleLikelihood``).
+    func perEvent(_ thetas: [[Double]], gradient: Bool) throws -> (logProb: [[Double]], scores: [[[Double]]]) {
+        for (k, theta) in thetas.enumerated() { try checkTheta(theta, field: thetas.count == 1 ? "theta" : "thetas[\(k)]") }
+        if thetas.isEmpty { return ([], []) }
+        var result = try evaluation(blocks: thetas.count, gradient: gradient).perEvent(thetas)
+        if space == .data {
+            for k in result.logProb.indices { for i in result.logProb[k].indices { result.logProb[k][i] += eventLogJacobian[i] } }
+        }
+        return result
     }
 
     /// The event weights (``weights``).

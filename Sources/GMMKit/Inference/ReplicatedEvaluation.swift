@@ -117,6 +117,24 @@ final class ReplicatedEvaluation {
         return results
     }
 
+    /// Each event's log p(event_i | θ_k) for each θ_k of `thetas` [K][p] (raw θ), [K][N], and
+    /// with gradient each event's score ∂log p/∂θ, [K][N][p] (empty without).
+    func perEvent(_ thetas: [[Double]]) throws -> (logProb: [[Double]], scores: [[[Double]]]) {
+        let n = encoded.count, p = model.parameterCount, tw = layout.thetaWidth
+        let scaling = model.parameterScaling
+        var logProb = [[Double]](repeating: [Double](repeating: 0, count: n), count: thetas.count)
+        var scores = withGradient ? [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: p), count: n), count: thetas.count) : []
+        try forEachPass(thetas) { out, row, count, k, firstEvent in
+            for i in 0..<count {
+                logProb[k][firstEvent + i] = Double(out.logProb[row + i])
+                if withGradient {
+                    for j in 0..<p { scores[k][firstEvent + i][j] = -Double(out.thetaGradient[(row + i) * tw + j]) * scaling[j].scale }
+                }
+            }
+        }
+        return (logProb, scores)
+    }
+
     /// Each event's score ∂log p(event_i | θ)/∂θ at one raw θ [p], [N][p] (needs `withGradient`).
     func scores(_ theta: [Double]) throws -> [[Double]] {
         precondition(withGradient, "ReplicatedEvaluation.scores needs a workspace made withGradient")

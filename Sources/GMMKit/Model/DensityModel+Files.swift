@@ -99,6 +99,9 @@ extension DensityModel {
     ///   ``ConfigError`` for an invalid config; file and format errors of the readers.
     public static func load(from directory: String) throws -> DensityModel {
         let path = "\(directory)/\(descriptionFileName)"
+        if access(path, F_OK) != 0, access("\(directory)/\(DensityEnsemble.descriptionFileName)", F_OK) == 0 {
+            throw ModelFileError.ensemble(path: directory, members: (try? DensityEnsemble.Description.read(directory).members.count) ?? 0)
+        }
         let description = try ModelDescriptionFile.read(path)
         var model = try DensityModel(config: description.config)
         let d = model.observableCount

@@ -12,6 +12,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case unexpectedTensor(path: String, name: String)
     /// The description's parts disagree (e.g. projections for the wrong observables).
     case inconsistent(path: String, detail: String)
+    /// The directory holds an ensemble where one model was expected.
+    case ensemble(path: String, members: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
         case let .tensorShape(path, name, expected, got): return "\(path): tensor '\(name)' has shape \(got), expected \(expected)."
         case let .unexpectedTensor(path, name): return "\(path): tensor '\(name)' does not belong to this model."
         case let .inconsistent(path, detail): return "\(path): \(detail)."
+        case let .ensemble(path, members):
+            return "\(path) is an ensemble of \(members) models and this reads one model: give one member, \(path)/members/0 … \(path)/members/\(members - 1)."
         }
     }
 }
