@@ -19,7 +19,7 @@ struct ClosureStudyCommand: ToolCommand {
             and OUTPUT/summary.txt (the tables printed).
             """)
 
-    @Argument(help: "Model directory written by `gmm-gpu train`.")
+    @Argument(help: "Model (or ensemble) directory written by `gmm-gpu train`; an ensemble's intervals are measured with and without its model term.")
     var model: String
 
     @Option(help: ArgumentHelp("Held-out events, repeatable: FILE[#DATASET][@NAME=VALUE,...].", valueName: "source"))
@@ -84,7 +84,8 @@ struct ClosureStudyCommand: ToolCommand {
         if nullModel != nil && !null { throw ValidationError("--null-model needs --null") }
         if let nullTimeLimit, !(nullTimeLimit > 0) { throw ValidationError("--null-time-limit: expected a number of seconds > 0, got \(nullTimeLimit)") }
         let levels = try InferCommand.confidenceLevels(confidence)
-        let trained = try DensityModel.load(from: model)
+        let ensemble = try DensityEnsemble.load(from: model)
+        let trained = ensemble.members[0]
         let config = trained.config
         let names = config.parameters.names
         var settings = try InferCommand.fitParameters(trained, path: model)
@@ -123,7 +124,11 @@ struct ClosureStudyCommand: ToolCommand {
         let device = try deviceOption.open()
         let training = trainingData.isEmpty ? nil
             : try EventInput(sources: try trainingData.map(EventSource.init(parsing:)), applySelection: true).read(for: config).events
-        var methods = [ClosureStudy.Method(name: "model") { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) }]
+        // An ensemble: its mean density, and each subset's model term from its members.
+        var methods = [ensemble.count == 1
+            ? ClosureStudy.Method(name: "model") { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) }
+            : ClosureStudy.Method(name: "ensemble", likelihood: { try EnsembleLikelihood(ensemble: ensemble, data: $0, device: device, space: .latent) },
+                                  members: { ($0 as? EnsembleLikelihood)?.members ?? [] })]
         if let binnedIndex, let binned, let training {
             let observable = config.observables[binnedIndex]
             let templates = try BinnedTemplates.fit(events: training, observable: binnedIndex, name: binned, parameterNames: names, bins: bins,
@@ -194,6 +199,11 @@ struct ClosureStudyCommand: ToolCommand {
                         + (p.meanHalfWidth.map { fixed($0, 5) } ?? "—").padded(10, left: true) + (p.scatterOverError.map { fixed($0, 2) } ?? "—").padded(9, left: true)
                         + fixed(p.pullWidth, 2).padded(8, left: true) + (p.meanWidthFraction.map { fixed($0, 3) } ?? "—").padded(8, left: true)
                         + (p.wideIntervalFraction.map { fixed($0, 2) } ?? "—").padded(6, left: true))
+                }
+                for (j, name) in r.parameterNames.enumerated() {
+                    guard let p = summary.parameters[j], let widened = p.coverageWithModelTerm else { continue }
+                    lines.append("".padded(16) + "\(name) with the model term (mean ± \(fixed(p.meanModelError ?? 0, 5))): coverage "
+                        + widened.map { fixed($0, 3) }.joined(separator: "/") + ", scatter / √(σ² + σ_model²) \((p.scatterOverTotalError).map { fixed($0, 2) } ?? "—")")
                 }
                 lines.append("".padded(16) + "joint region of the free parameters: coverage \(summary.regionCoverage.map { fixed($0, 3) }.joined(separator: "/"))"
                     + "; \(summary.unconvergedFits) fits not converged, \(summary.failedFits) failed")

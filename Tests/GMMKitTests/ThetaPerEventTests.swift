@@ -100,4 +100,24 @@ import Glibc
         let grid = try TestModels.events(count: 300, observables: ["x0"], conditional: true)
         #expect(ThetaGroup.grouping(grid).map(\.theta) == [[-1], [0], [1]])
     }
+
+    @Test("validation on θ points: every other interior point is held out whole; too small a grid or θ per event is refused")
+    func validationPoints() throws {
+        var theta: [Double] = [], x: [Double] = []
+        for k in 0..<11 { for i in 0..<40 { theta.append(0.110 + 0.003 * Double(k)); x.append(Double(i % 10) * 0.9 + 0.5) } }
+        let events = try Events(x: x, theta: theta, observables: 1, parameters: 1)
+        let held = try DensityModel.validationPoints(events)
+        #expect(held.map { events.thetaPoints().points[$0][0] } .map { ($0 * 1000).rounded() } == [116, 122, 128, 134])
+        let small = try Events(x: Array(x.prefix(160)), theta: Array(theta.prefix(160)), observables: 1, parameters: 1)
+        #expect(throws: ModelError.self) { try DensityModel.validationPoints(small) }
+        #expect(throws: ModelError.self) { try DensityModel.validationPoints(try Self.twoMoons(count: 500, seed: 3)) }
+        // Training with it: the validation loss is that of the held-out points' events.
+        var config = TestModels.config([TestModels.continuous("x", 0, 10)], parameters: ["t"], reference: [0.125], epochs: 2)
+        config.training.validation = .thetaPoints
+        let model = try DensityModel(config: config).fit(events, device: CPUDevice())
+        #expect(model.history.epochs.count == 2 && model.history.epochs.allSatisfy { $0.validationLoss.isFinite })
+        let decoded = try ModelConfig.fromYAML("observables: [{name: x, interval: [0, 10]}]\nparameters: {names: [t], reference: [0]}\ntraining: {validation: theta_points, theta_noise: 0.5}\n")
+        #expect(decoded.training.validation == .thetaPoints && decoded.training.thetaNoise == 0.5)
+        #expect(throws: (any Error).self) { try ModelConfig.fromYAML("observables: [{name: x, interval: [0, 10]}]\ntraining: {validation: points}\n") }
+    }
 }

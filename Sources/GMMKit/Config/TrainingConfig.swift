@@ -6,7 +6,7 @@
 public struct TrainingConfig: Sendable, Equatable, Codable {
     static let keys = [
         "batch_size", "learning_rate", "lr_update_factor", "lr_patience", "lr_monitor", "max_epochs",
-        "early_stopping_patience", "early_stopping_min_delta", "validation_fraction", "seed", "theta_noise",
+        "early_stopping_patience", "early_stopping_min_delta", "validation_fraction", "seed", "theta_noise", "validation",
     ]
 
     /// Events per minibatch (>= 1).
@@ -37,6 +37,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// learn one θ point's sampling noise as a θ-dependence, because the events of
     /// neighbouring points overlap in θ. Validation events keep their θ.
     public var thetaNoise: Double = 0
+    /// Which events validate (early stopping, the learning-rate schedule, the best epoch).
+    public var validation: TrainingValidation = .events
 
     /// Creates training constants (defaults as documented on the type) without validation.
     public init(
@@ -113,6 +115,12 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
                 ?? d.validationFraction,
             seed: try r.optional("seed", UInt64.self, expected: "a non-negative integer") ?? d.seed)
         thetaNoise = try r.optional("theta_noise", Double.self, expected: number) ?? d.thetaNoise
+        if let text = try r.optional("validation", String.self, expected: "a string") {
+            guard let value = TrainingValidation(rawValue: text) else {
+                throw ConfigError.invalidValue(path: r.path("validation"), expected: "events or theta_points", got: "'\(text)'")
+            }
+            validation = value
+        }
         try validate(at: decoder.codingPath.isEmpty ? "training" : configPath(decoder.codingPath))
     }
 
@@ -137,7 +145,19 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case validationFraction = "validation_fraction"
         case seed
         case thetaNoise = "theta_noise"
+        case validation
     }
+}
+
+/// Which events validate a training run.
+public enum TrainingValidation: String, Sendable, Codable, CaseIterable {
+    /// A random `validation_fraction` of the events (at every θ point): the loss measures the
+    /// fit at the simulated θ.
+    case events
+    /// Every event of every other interior θ point (``DensityModel``'s `validationPoints`): the
+    /// loss measures the model between the θ points it trained on — interpolation, what
+    /// inference at an unsimulated θ needs. Those points do not train the model.
+    case thetaPoints = "theta_points"
 }
 
 /// Which loss's plateau reduces the learning rate.

@@ -46,7 +46,15 @@ extension DensityModel {
         var splitRNG = SeededGenerator(seed: training.seed, stream: 1)
         var order = Array(0..<n)
         order.shuffle(using: &splitRNG)
-        let validationCount = min(n - 1, max(1, Int((Double(n) * training.validationFraction).rounded())))
+        var validationCount = min(n - 1, max(1, Int((Double(n) * training.validationFraction).rounded())))
+        if training.validation == .thetaPoints {
+            // Whole θ points validate: the loss there measures how the model interpolates.
+            let held = Set(try Self.validationPoints(events))
+            let pointOf = events.thetaPoints().indices
+            let inside = order.filter { held.contains(pointOf[$0]) }
+            order = inside + order.filter { !held.contains(pointOf[$0]) }
+            validationCount = inside.count
+        }
         // Validation events sorted by θ point: its passes do the θ-only work once per point.
         let unsortedValidation = events.subset(Array(order[0..<validationCount]))
         let validationPoints = unsortedValidation.thetaPoints().indices
@@ -195,6 +203,30 @@ extension DensityModel {
 }
 
 extension DensityModel {
+    /// The θ points held out for validation with ``TrainingValidation/thetaPoints``: of the
+    /// interior points (no parameter at its smallest or largest value among the points),
+    /// every other one in lexicographic order of θ, starting with the second. The reference θ
+    /// is never held out.
+    ///
+    /// - Returns: indices into ``Events/thetaPoints()``'s points.
+    /// - Throws: ``ModelError`` when fewer than three interior points exist (a grid too small
+    ///   to validate interpolation on), or θ is drawn per event.
+    static func validationPoints(_ events: Events) throws -> [Int] {
+        let points = events.thetaPoints().points
+        let p = events.parameterCount
+        guard p > 0, points.count * 10 <= events.count else {
+            throw ModelError.invalidArgument(name: "training.validation", expected: "θ points with many events each for theta_points (use events for θ drawn per event)",
+                                             got: "\(points.count) distinct θ in \(events.count) events")
+        }
+        let lows = (0..<p).map { j in points.map { $0[j] }.min() ?? 0 }, highs = (0..<p).map { j in points.map { $0[j] }.max() ?? 0 }
+        let interior = points.indices.filter { k in (0..<p).allSatisfy { points[k][$0] > lows[$0] && points[k][$0] < highs[$0] } }
+            .sorted { points[$0].lexicographicallyPrecedes(points[$1]) }
+        guard interior.count >= 3 else {
+            throw ModelError.invalidArgument(name: "training.validation", expected: "at least 3 interior θ points for theta_points", got: "\(interior.count)")
+        }
+        return interior.enumerated().compactMap { i, k in i % 2 == 1 ? k : nil }
+    }
+
     /// The standard deviation of the θ noise of each parameter, [p]: `spacings` times the
     /// parameter's grid spacing among the θ points of `events` (the median gap between its
     /// neighbouring distinct values; 0 for a parameter with a single value, or where θ is drawn

@@ -18,9 +18,21 @@ public struct ClosureFit: Codable, Sendable, Equatable {
     /// MINOS interval [lower, upper] at the first confidence level, [p] (nil for fixed
     /// parameters, or without MINOS).
     public var intervals: [[Double]?]
+    /// For an ensemble: the model term σ_model per parameter, [p] (nil otherwise).
+    public var modelErrors: [Double]?
+
+    /// t_j with the model term: the profile taken as a parabola of the Hesse width σ_j,
+    /// widened in quadrature by σ_model,j: t_j · σ_j² / (σ_j² + σ_model,j²) (nil without a
+    /// model term or for a fixed parameter).
+    public func profileTestStatisticWithModelTerm(_ j: Int) -> Double? {
+        guard let modelErrors, let t = profileTestStatistics[j] else { return nil }
+        let s2 = errors[j] * errors[j], m2 = modelErrors[j] * modelErrors[j]
+        return s2 + m2 > 0 ? t * s2 / (s2 + m2) : t
+    }
 
     enum CodingKeys: String, CodingKey {
         case subset, values, errors, status, converged, intervals
+        case modelErrors = "model_errors"
         case profileTestStatistics = "profile_test_statistics"
         case regionTestStatistic = "region_test_statistic"
     }
@@ -51,6 +63,11 @@ public struct ClosureSummary: Codable, Sendable, Equatable {
         /// The mean MINOS width at the first level as a fraction of the fit range (nil without
         /// MINOS or for an unbounded range).
         public var meanWidthFraction: Double?
+        /// With a model term (ensembles): the coverage of the intervals widened by it, [L], the
+        /// mean model term, and ``scatter`` over the mean combined error √(σ² + σ_model²).
+        public var coverageWithModelTerm: [Double]?
+        public var meanModelError: Double?
+        public var scatterOverTotalError: Double?
         /// The fraction of subsets whose MINOS interval at the first level spans at least 80% of
         /// the fit range (the null test's criterion; nil without MINOS or an unbounded range).
         public var wideIntervalFraction: Double?
@@ -65,6 +82,9 @@ public struct ClosureSummary: Codable, Sendable, Equatable {
             case pullWidth = "pull_width"
             case meanWidthFraction = "mean_width_fraction"
             case wideIntervalFraction = "wide_interval_fraction"
+            case coverageWithModelTerm = "coverage_with_model_term"
+            case meanModelError = "mean_model_error"
+            case scatterOverTotalError = "scatter_over_total_error"
         }
     }
 
@@ -99,6 +119,10 @@ public struct ClosureSummary: Codable, Sendable, Equatable {
             let widths = fits.compactMap { $0.intervals[j].map { $0[1] - $0[0] } }
             let span = ranges[j].1 - ranges[j].0
             let bounded = span.isFinite && span > 0 && widths.count == fits.count
+            let widened = fits.compactMap { $0.profileTestStatisticWithModelTerm(j) }
+            let withTerm = widened.count == fits.count
+            let meanModel = withTerm ? fits.reduce(0) { $0 + ($1.modelErrors?[j] ?? 0) } / k : nil
+            let meanTotal = withTerm ? fits.reduce(0) { $0 + ($1.errors[j] * $1.errors[j] + ($1.modelErrors?[j] ?? 0) * ($1.modelErrors?[j] ?? 0)).squareRoot() } / k : nil
             return Parameter(
                 coverage: oneD.map { threshold in Double(t.filter { $0 <= threshold }.count) / k },
                 coverageErrors: levels.map { ($0 * (1 - $0) / k).squareRoot() },
@@ -107,6 +131,8 @@ public struct ClosureSummary: Codable, Sendable, Equatable {
                 scatterOverError: meanError > 0 ? scatter / meanError : nil,
                 pullWidth: CalibrationResult.meanAndDeviation(pulls).1,
                 meanWidthFraction: bounded ? widths.reduce(0, +) / (k * span) : nil,
+                coverageWithModelTerm: withTerm ? oneD.map { threshold in Double(widened.filter { $0 <= threshold }.count) / k } : nil,
+                meanModelError: meanModel, scatterOverTotalError: meanTotal.flatMap { $0 > 0 ? scatter / $0 : nil },
                 wideIntervalFraction: bounded ? Double(widths.filter { $0 >= 0.8 * span }.count) / k : nil)
         }
         regionCoverage = joint.map { threshold in fits.isEmpty ? 0 : Double(fits.filter { $0.regionTestStatistic <= threshold }.count) / k }

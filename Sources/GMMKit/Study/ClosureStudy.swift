@@ -96,11 +96,16 @@ public struct ClosureStudy: Sendable {
         public var name: String
         /// The NLL of a subset, [n, d] in data space.
         public var likelihood: ([Double]) throws -> NegativeLogLikelihood
+        /// For an ensemble: its members' likelihoods of the NLL `likelihood` built (nil otherwise):
+        /// each subset then also gets the model term (``ModelUncertainty``).
+        public var members: ((NegativeLogLikelihood) -> [NegativeLogLikelihood])?
 
         /// A method; see the properties.
-        public init(name: String, likelihood: @escaping ([Double]) throws -> NegativeLogLikelihood) {
+        public init(name: String, likelihood: @escaping ([Double]) throws -> NegativeLogLikelihood,
+                    members: ((NegativeLogLikelihood) -> [NegativeLogLikelihood])? = nil) {
             self.name = name
             self.likelihood = likelihood
+            self.members = members
         }
     }
 
@@ -205,8 +210,9 @@ public struct ClosureStudy: Sendable {
                 if let j = result.parameterNames.firstIndex(of: interval.parameter) { intervals[j] = [interval.lower, interval.upper] }
             }
         }
+        let modelErrors = try method.members.map { try fit.modelUncertainty($0(nll), result: result).errors }
         return ClosureFit(subset: subset, values: result.values, errors: result.errors, status: result.status, converged: converged,
-                          profileTestStatistics: profileT, regionTestStatistic: regionT, intervals: intervals)
+                          profileTestStatistics: profileT, regionTestStatistic: regionT, intervals: intervals, modelErrors: modelErrors)
     }
 }
 

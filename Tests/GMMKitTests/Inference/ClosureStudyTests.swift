@@ -84,6 +84,35 @@ private struct OneMeanLikelihood: NegativeLogLikelihood {
         #expect(abs((result.widthRatio(method: 1, parameter: 0, sample: 0) ?? 0) - 0.5) < 1e-3)
     }
 
+    @Test("a method with members gets the model term: their MLE spread, and intervals widened by it cover more")
+    func modelTerm() throws {
+        var rng = TestRandom(seed: 14)
+        let sample = ClosureStudy.Sample(label: "gauss", trueTheta: [0], x: gaussianEvents(theta: 0, count: 200 * 25, rng: &rng), observableCount: 1)
+        let study = ClosureStudy(settings: .init(events: 25, minos: false), fit: MaximumLikelihoodFit(parameters: [FitParameter(name: "mu", lower: -5, upper: 5)]))
+        // An overconfident fit (4× the NLL, errors halved) whose two "members" sit ±0.1 from the data:
+        // their MLEs differ by 0.2, a model term of 0.2/√2.
+        struct Scaled: NegativeLogLikelihood {
+            let data: [Double]
+            let shift: Double
+            var parameterNames: [String] { ["mu"] }
+            func value(_ theta: [Double]) throws -> Double { data.reduce(0) { $0 + 2 * ($1 + shift - theta[0]) * ($1 + shift - theta[0]) } }
+            func valueAndGradient(_ theta: [Double]) throws -> (value: Double, gradient: [Double]) {
+                (try value(theta), [data.reduce(0) { $0 - 4 * ($1 + shift - theta[0]) }])
+            }
+        }
+        let method = ClosureStudy.Method(name: "ensemble", likelihood: { Scaled(data: $0, shift: 0) },
+                                         members: { nll in [Scaled(data: (nll as! Scaled).data, shift: 0.1), Scaled(data: (nll as! Scaled).data, shift: -0.1)] })
+        let result = try study.run(samples: [sample], methods: [method])
+        let p = try #require(result.methods[0].samples[0].parameters[0])
+        #expect(abs((p.meanModelError ?? 0) - 0.2 / 2.0.squareRoot()) < 1e-6)
+        let fit = try #require(result.methods[0].samples[0].fits.first)
+        #expect(fit.modelErrors?.count == 1)
+        let widened = try #require(p.coverageWithModelTerm)
+        // σ = 0.1 (halved from 0.2): widened to √(0.01 + 0.02) = 0.173 against a true 0.2.
+        #expect(widened[0] > p.coverage[0] + 0.1, "coverage \(p.coverage[0]) → \(widened[0])")
+        #expect(abs((p.scatterOverTotalError ?? 0) - 0.2 / 0.03.squareRoot()) < 0.15)
+    }
+
     @Test("closure of the Appendix-A toy's exact density: coverage nominal within binomial errors in both parameters")
     func exactToy() throws {
         let truth = [0.8, -0.6]
