@@ -15,7 +15,12 @@ endif
 PACKAGES := libopenblas-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev clinfo chromium libhdf5-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test demo docs clean swift-present
+# One build serves every target: `make test` needs -enable-testing, and `make build`/`make demo`
+# use the same flags, so a newcomer who runs both waits for one release build, not two.
+BUILD_FLAGS := -c release -Xswiftc -enable-testing
+PYTHON ?= python3
+
+.PHONY: deps build test demo docs clean swift-present example-quick
 
 ## deps: install, with apt-get, the Debian packages of PACKAGES that are missing.
 deps:
@@ -36,11 +41,24 @@ swift-present:
 
 ## build: the release build (.build/release/gmm-gpu).
 build: swift-present
-	swift build -c release
+	swift build $(BUILD_FLAGS)
 
-## test: every test, in release mode (the 100k-row cases are slow in debug).
+## test: every test, in release mode (the 100k-row cases are slow in debug), then the Pythia
+## workflow's quick variant (examples/z-pt-tune) end to end.
 test: deps swift-present
-	swift test -c release -Xswiftc -enable-testing
+	swift test $(BUILD_FLAGS)
+	$(MAKE) example-quick
+
+## example-quick: examples/z-pt-tune/workflow.py --quick (installs Pythia's pythia8mc wheel with pip
+## when missing; skipped with a note where it cannot be installed), its closure.json checked.
+example-quick: build
+	@if $(PYTHON) -c "import pythia8mc" 2>/dev/null || $(PYTHON) -m pip install --quiet pythia8mc==8.317.2; then \
+	  rm -rf .build/z-pt-tune-quick/closure && \
+	  $(PYTHON) examples/z-pt-tune/workflow.py --quick --output .build/z-pt-tune-quick && \
+	  $(PYTHON) examples/z-pt-tune/check_closure.py .build/z-pt-tune-quick/closure/closure.json; \
+	else \
+	  echo "example-quick: skipped: pythia8mc (Pythia 8) could not be installed with pip"; \
+	fi
 
 ## demo: the Appendix-A toy end to end (generate, train, KL to the truth, the validation report, a reduced
 ## Figure-15 inference study, samples) into demo-output/.

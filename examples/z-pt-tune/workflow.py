@@ -43,8 +43,8 @@ PLANS = {
     },
     "quick": {
         "alphas": [0.115, 0.125, 0.135],
-        "kt": [1.4, 2.2],
-        "events_per_point": 3_000,
+        "kt": [1.4, 1.8, 2.2],
+        "events_per_point": 2_500,
         "weighted_events": 3_000,
         "heldout": [[0.1225, 1.8]],
         "heldout_events": 6_000,
