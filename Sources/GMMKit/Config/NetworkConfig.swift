@@ -3,11 +3,11 @@
 ///
 /// File keys (all optional, snake_case): `n_gaussians` (N_G, 20), `a1` (50), `a2` (0), `b1` (50),
 /// `b2` (20), `c` (2), `d` (3), `s_f` (0.01), `s_mu` (0.01), `s_sigma` (0.01), `f_sigma` (0.25),
-/// `epsilon` (1e-4), `truncate` (true), `categorical_hidden` ([300, 200]).
+/// `epsilon` (1e-4), `truncate` (true), `categorical_hidden` ([300, 200]), `theta_init_scale` (1), `theta_kinks` (`centre`).
 public struct NetworkConfig: Sendable, Equatable, Codable {
     static let keys = [
         "n_gaussians", "a1", "a2", "b1", "b2", "c", "d", "s_f", "s_mu", "s_sigma", "f_sigma", "epsilon",
-        "truncate", "categorical_hidden",
+        "truncate", "categorical_hidden", "theta_init_scale", "theta_kinks",
     ]
 
     /// N_G, Gaussians per mixture (>= 1).
@@ -38,6 +38,12 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
     public var truncate: Bool
     /// Hidden layer sizes of the categorical network for integer observables (each >= 1).
     public var categoricalHidden: [Int]
+    /// The θ branch's initial weights as a multiple of the paper's (uniform in ±10/(3√N_in),
+    /// ±3.3 for one parameter): below 1 the networks start nearly independent of θ and grow a
+    /// θ-dependence only as far as the data ask for it (>= 0).
+    public var thetaInitScale: Double = 1
+    /// Where the θ branch's LeakyReLUs start to bend.
+    public var thetaKinks: ThetaKinks = .centre
 
     /// Creates network constants (defaults: Table 5) without validation (see ``validate(at:)``).
     public init(
@@ -93,6 +99,7 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         for (i, width) in categoricalHidden.enumerated() {
             try atLeast(width, 1, "categorical_hidden[\(i)]")
         }
+        try nonNegative(thetaInitScale, "theta_init_scale")
     }
 
     /// Decodes and validates the section; absent keys take their Table-5 defaults.
@@ -117,6 +124,13 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
             categoricalHidden: try r.optionalArray(
                 "categorical_hidden", of: Int.self, expected: "an array of integers", expectedElement: "an integer")
                 ?? d.categoricalHidden)
+        thetaInitScale = try r.optional("theta_init_scale", Double.self, expected: number) ?? d.thetaInitScale
+        if let text = try r.optional("theta_kinks", String.self, expected: "a string") {
+            guard let value = ThetaKinks(rawValue: text) else {
+                throw ConfigError.invalidValue(path: r.path("theta_kinks"), expected: "centre or spread", got: "'\(text)'")
+            }
+            thetaKinks = value
+        }
         try validate(at: decoder.codingPath.isEmpty ? "network" : configPath(decoder.codingPath))
     }
 
@@ -129,5 +143,17 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         case fSigma = "f_sigma"
         case epsilon, truncate
         case categoricalHidden = "categorical_hidden"
+        case thetaInitScale = "theta_init_scale"
+        case thetaKinks = "theta_kinks"
     }
+}
+
+/// Where the θ branch's neurons start to bend (their LeakyReLU kinks in θ).
+public enum ThetaKinks: String, Sendable, Codable, CaseIterable {
+    /// Zero biases (the paper): every neuron of the θ branch bends at the centre of the
+    /// training θ range, so the networks' θ-dependence starts with one shared kink there.
+    case centre
+    /// Each neuron's bias puts its kink at a random θ in the training range (uniform in the
+    /// scaled [−2, 2]^p): a piecewise-linear θ-dependence with kinks spread over the range.
+    case spread
 }

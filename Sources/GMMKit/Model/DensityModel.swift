@@ -95,8 +95,13 @@ public struct DensityModel: Sendable {
         let layout = ModelLayout(config: config)
         var values = layout.initialPadding()
         var rng = SeededGenerator(seed: config.training.seed)
-        layout.continuous?.initialParameters(into: &values, rng: &rng)
-        layout.categorical?.initialParameters(into: &values, rng: &rng)
+        let thetaScale = Float(config.network.thetaInitScale)
+        layout.continuous?.initialParameters(into: &values, rng: &rng, thetaScale: thetaScale)
+        layout.categorical?.initialParameters(into: &values, rng: &rng, thetaScale: thetaScale)
+        if config.network.thetaKinks == .spread {
+            layout.continuous?.spreadThetaKinks(&values, rng: &rng)
+            layout.categorical?.spreadThetaKinks(&values, rng: &rng)
+        }
         model.parameters = values
         model.history = TrainingHistory()
         return model

@@ -155,16 +155,38 @@ final class NetworkStack {
 
     /// The initial parameters of the stack's layers (the paper's initialisation): weights
     /// uniform in ±10/(3√N_in) on each network's active block, zero elsewhere; zero biases.
-    func initialParameters(into values: inout [Float], rng: inout SeededGenerator) {
+    ///
+    /// The θ branch's weights are scaled by `thetaScale` (``NetworkConfig/thetaInitScale``).
+    ///
+    /// ``spreadThetaKinks(_:rng:)`` may then move the θ branch's kinks.
+    func initialParameters(into values: inout [Float], rng: inout SeededGenerator, thetaScale: Float = 1) {
         for (index, block) in initializationOrder {
             let layer = layers[index]
+            let scale: Float = layer.input == .parameters ? thetaScale : 1
             for i in 0..<spec.networkCount where layer.inWidths[i] > 0 {
-                let limit = 10 / (3 * Float(layer.inWidths[i]).squareRoot())
+                let limit = scale * 10 / (3 * Float(layer.inWidths[i]).squareRoot())
                 let columns = layer.blocks(network: i)[block].columns
                 for r in 0..<layer.inWidths[i] {
                     for c in columns {
                         values[layer.weightIndex(network: i, row: r, column: c)] = limit * (2 * rng.nextOpenUnitFloat() - 1)
                     }
+                }
+            }
+        }
+    }
+
+    /// Sets each θ-branch neuron's bias to −w·c for a point c drawn uniformly in [−2, 2]^p, so
+    /// that it bends there (``ThetaKinks/spread``). Called after every stack's weights are drawn,
+    /// so the weights stay those of the paper's initialisation.
+    func spreadThetaKinks(_ values: inout [Float], rng: inout SeededGenerator) {
+        for layer in layers where layer.input == .parameters {
+            for i in 0..<spec.networkCount {
+                for c in 0..<layer.outWidths[i] {
+                    var bias: Float = 0
+                    for r in 0..<layer.inWidths[i] {
+                        bias -= values[layer.weightIndex(network: i, row: r, column: c)] * (4 * rng.nextOpenUnitFloat() - 2)
+                    }
+                    values[layer.biasIndex(network: i, column: c)] = bias
                 }
             }
         }
