@@ -34,6 +34,10 @@ struct ObservedEvents {
             guard w.rows == table.rows, w.columns == 1 else {
                 throw DataTableError.shape(path: weights, expected: "[\(table.rows)] (one weight per event of \(data))", got: "[\(w.rows), \(w.columns)]")
             }
+            // A NaN or infinite weight would pass silently into every sum that uses it.
+            if let r = w.values.firstIndex(where: { !$0.isFinite }) {
+                throw DataTableError.nonFinite(path: weights, row: r, column: w.columnNames?.first ?? "weight", value: w.values[r])
+            }
             self.weights = w.values
         }
     }

@@ -72,9 +72,12 @@ func printWarnings(_ lines: [String]) {
 /// Parses "0.2,-0.5" into numbers, naming the option on failure.
 func parseNumberList(_ text: String, option: String) throws -> [Double] {
     if text.trimmingCharacters(in: " ").isEmpty { return [] }
-    return try text.split(separator: ",").map { field in
-        guard let value = Double(field.trimmingCharacters(in: " ")), value.isFinite else {
-            throw ValidationError("\(option): '\(field)' is not a finite number; expected a comma-separated list such as 0.2,-0.5")
+    return try text.split(separator: ",", omittingEmptySubsequences: false).map { field in
+        let trimmed = field.trimmingCharacters(in: " ")
+        // Double(_:) also reads hexadecimal floats (0x1p3); a list of numbers holds decimals.
+        guard !trimmed.contains(where: { $0 == "x" || $0 == "X" }), let value = Double(trimmed), value.isFinite else {
+            let what = trimmed.isEmpty ? "an empty field" : "'\(String(field.prefix(80)))'"
+            throw ValidationError("\(option): \(what) is not a finite number; expected a comma-separated list such as 0.2,-0.5")
         }
         return value
     }

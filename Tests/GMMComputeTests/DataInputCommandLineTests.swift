@@ -97,6 +97,8 @@ import Glibc
         let h5 = try readAll("\(dir)/b.h5")
         try writeFileAtomically(Array(h5.prefix(h5.count / 2)), to: "\(dir)/cut.h5")
         try NpyArray(shape: [4, 5], doubles: Array(repeating: 1, count: 20)).write(toFile: "\(dir)/wide.npy")
+        try write("twice.csv", "m,n,m,c\n1,1,2,0\n")
+        try write("hex.csv", "m,n,c\n1,1,0\n0x1p1,1,0\n")
         let cases: [(String, [String])] = [
             ("\(dir)/nan.csv", ["nan.csv: row 2, column 'n' is nan; values must be finite"]),
             ("\(dir)/frac.csv", ["frac.csv: row 1, column 'n' is 2.5, but 'n' is an integer observable"]),
@@ -109,6 +111,8 @@ import Glibc
             ("\(dir)/wide.npy", ["wide.npy: expected [N, D] with D in {2, 3, 4}", "got [4, 5]"]),
             ("\(dir)/a.npz@c=0,k=2", ["θ k is fixed, but the model's parameters are c"]),
             ("\(dir)/a.npz", ["a.npz: no column 'c'"]),
+            ("\(dir)/twice.csv", ["twice.csv: cannot be read", "names column 'm' twice (columns 0 and 2)"]),
+            ("\(dir)/hex.csv", ["hex.csv: row 1, column 'm': '0x1p1' is not a number"]),
         ]
         for (source, messages) in cases {
             let arguments = ["train", "--config", "\(dir)/config.yaml", "--data", source,
@@ -120,6 +124,44 @@ import Glibc
             for message in messages { #expect(output.contains(message), "\(source): expected '\(message)' in \(output)") }
         }
         #expect(!CommandLineTests.exists("\(dir)/m"), "a failed train wrote its output directory")
+    }
+
+    /// Inputs that once gave an answer in silence: a conditional model's θ given nowhere, an
+    /// empty field in --theta, a NaN weight; and a UTF-8 byte-order mark before a CSV header.
+    @Test func silentlyWrongInputsAreRefused() throws {
+        let (tool, dir) = try Self.setUp()
+        let (trained, trainLog) = try ChildProcess.run(tool, ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/a.npz@c=0",
+                                                              "--data", "\(dir)/c.csv", "--output", "\(dir)/model", "--quiet"], timeLimit: 300)
+        #expect(trained == .exited(0), "\(trainLog)")
+        let (m, n) = Self.columns(count: 50, c: 0)
+        let good = zip(m, n).filter { $0.0 >= 0 }
+        try NpyArray(shape: [good.count, 2], doubles: good.flatMap { [$0.0, $0.1] }).write(toFile: "\(dir)/bare.npy")
+        try NpyArray(shape: [good.count], doubles: good.indices.map { $0 == 3 ? .nan : 1 }).write(toFile: "\(dir)/w.npy")
+        var bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        bom += Array("m,n,c\n1.5,1,0\n2.5,2,1\n".utf8)
+        try writeFileAtomically(bom, to: "\(dir)/bom.csv")
+        let refused: [([String], [String])] = [
+            (["logprob", "\(dir)/model", "--data", "\(dir)/bare.npy", "--output", "\(dir)/lp.npy"],
+             ["holds the observables only, and θ (c) is given nowhere", "--theta-file", "--theta", "bare.npy@c=VALUE"]),
+            (["report", "\(dir)/model", "--data", "\(dir)/bare.npy", "--output", "\(dir)/report"], ["θ (c) is given nowhere"]),
+            (["sample", "\(dir)/model", "--theta", "0,", "-n", "10", "--output", "\(dir)/s.npy"], ["--theta: an empty field is not a finite number"]),
+            (["reweight", "\(dir)/model", "--data", "\(dir)/bare.npy", "--weights", "\(dir)/w.npy", "--theta0", "0", "--theta", "0.5",
+              "--output", "\(dir)/rw.npy"], ["w.npy: row 3", "nan"]),
+        ]
+        for (arguments, messages) in refused {
+            let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)
+            #expect(outcome == .exited(2), "\(arguments[0]): \(output)")
+            for message in messages { #expect(output.contains(message), "\(arguments[0]): expected '\(message)' in \(output)") }
+        }
+        for name in ["lp.npy", "report", "s.npy", "rw.npy"] { #expect(!CommandLineTests.exists("\(dir)/\(name)"), "\(name) was written") }
+        // θ given once for the file reads the same array; the byte-order mark is not part of 'm'.
+        let (fixed, fixedLog) = try ChildProcess.run(tool, ["logprob", "\(dir)/model", "--data", "\(dir)/bare.npy", "--theta", "0",
+                                                            "--output", "\(dir)/lp.npy", "--quiet"], timeLimit: 120)
+        #expect(fixed == .exited(0), "\(fixedLog)")
+        let (bomOutcome, bomLog) = try ChildProcess.run(tool, ["logprob", "\(dir)/model", "--data", "\(dir)/bom.csv",
+                                                               "--output", "\(dir)/bom-lp.npy", "--quiet"], timeLimit: 120)
+        #expect(bomOutcome == .exited(0), "\(bomLog)")
+        #expect(try DataTable.read("\(dir)/bom-lp.npy").rows == 2)
     }
 
     /// docs/cli.md is what `gmm-gpu cli-reference` prints (regenerate with `make docs`).

@@ -224,16 +224,25 @@ public struct DataTable: Sendable {
         return try bytes.withUnsafeMutableBufferPointer { buffer -> DataTable in
             let base = buffer.baseAddress!
             let end = buffer.count - 1
-            var position = 0
+            // A UTF-8 byte-order mark is not part of the first column's name.
+            let bom = end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+            var position = bom
             func lineEnd(_ from: Int) -> Int { Self.lineEnd(base, from: from, end: end) }
-            let headerEnd = lineEnd(0)
-            let headerText = String(decoding: UnsafeBufferPointer(start: base, count: headerEnd), as: UTF8.self)
+            let headerEnd = lineEnd(bom)
+            let headerText = String(decoding: UnsafeBufferPointer(start: base + bom, count: headerEnd - bom), as: UTF8.self)
             let names = headerText.split(separator: ",", omittingEmptySubsequences: false).map { field -> String in
                 var s = field.trimmingCharacters()
                 if s.hasPrefix("\"") && s.hasSuffix("\"") && s.count >= 2 { s = String(s.dropFirst().dropLast()) }
                 return s
             }
             guard !names.isEmpty, !(names.count == 1 && names[0].isEmpty) else { throw DataTableError.empty(path: path) }
+            var seen: [String: Int] = [:]
+            for (k, name) in names.enumerated() {
+                if let first = seen[name] {
+                    throw DataTableError.corrupt(path: path, detail: "the header names column '\(String(name.prefix(80)))' twice (columns \(first) and \(k)); give every column its own name")
+                }
+                seen[name] = k
+            }
             position = headerEnd + 1
             // The lines after the header in up to one chunk per core, cut after a newline, each
             // parsed on its own (chunks write only inside their own bytes); the first error in
@@ -305,7 +314,10 @@ public struct DataTable: Sendable {
             while true {
                 var next: UnsafeMutablePointer<CChar>? = nil
                 let value = strtod(cursor, &next)
-                guard let after = next, after != cursor else {
+                // strtod also reads C's hexadecimal floats (0x1p3), which are not CSV numbers.
+                var hex = false
+                if let after = next { var q = cursor; while q < after { if q.pointee == 120 || q.pointee == 88 { hex = true }; q += 1 } }
+                guard let after = next, after != cursor, !hex else {
                     let text = String(cString: cursor).split(separator: ",").first.map(String.init) ?? ""
                     chunk.failure = (chunk.rows, fields, text, nil)
                     return chunk

@@ -144,6 +144,14 @@ public struct EventInput: Sendable {
                                            expected: "[N, D] with D in {\(shown)}: the observables \(names.joined(separator: ", "))\(inFile.isEmpty ? "" : ", then θ \(inFile.joined(separator: ", "))"), then optionally the weight",
                                            got: "[\(n), \(table.columns)]")
             }
+            // A conditional model's θ must come from somewhere: never a silent zero.
+            if layout.count == d, !inFile.isEmpty {
+                throw DataTableError.invalidSource(
+                    text: source.description,
+                    reason: "the [\(n), \(d)] array holds the observables only, and θ (\(inFile.joined(separator: ", "))) is given nowhere: "
+                        + "add θ as columns after the observables ([N, \(d + inFile.count)]), fix it for the file (\(source.path)@\(inFile[0])=VALUE), "
+                        + "or give it per event in a θ file (--theta-file) or for every event (--theta)")
+            }
             x = try table.gather(Array(0..<d), names: names)
             if layout.count > d, !inFile.isEmpty {
                 thetaColumns = try table.gather(Array(d..<(d + inFile.count)), names: inFile)
