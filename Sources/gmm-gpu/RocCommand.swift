@@ -64,6 +64,8 @@ struct RocCommand: ToolCommand {
         let signalEvents: ObservedEvents, backgroundEvents: ObservedEvents
         if let events {
             guard events >= 1 else { throw ValidationError("--events: expected at least 1, got \(events)") }
+            try checkMemory(count: events, bytesPerItem: 2 * 24 * trained.config.observables.count + 64, option: "--events",
+                            advice: "draw fewer events (the AUC's error falls as 1/√N; 10⁶ per hypothesis is plenty)")
             device = try deviceOption.open()
             backgroundEvents = ObservedEvents(x: try trained.sample(count: events, theta: t0, seed: seed, device: device), count: events)
             signalEvents = ObservedEvents(x: try trained.sample(count: events, theta: t1, seed: seed &+ 1, device: device), count: events)

@@ -31,6 +31,9 @@ struct SampleCommand: ToolCommand {
         guard n >= 1 else { throw ValidationError("-n must be at least 1, got \(n)") }
         // An ensemble draws each event from a member picked at random (its mean density).
         let trained = try DensityEnsemble.load(from: model)
+        // The samples in double precision, their float copy on the device and the file's copy.
+        try checkMemory(count: n, bytesPerItem: 24 * trained.config.observables.count, option: "-n",
+                        advice: "draw fewer events per run (several runs with different --seed values are independent samples)")
         let thetaValues = try parseNumberList(theta, option: "--theta")
         printWarnings(trained.members[0].extrapolationWarnings(theta: thetaValues))
         let device = try deviceOption.open()

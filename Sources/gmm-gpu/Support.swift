@@ -152,3 +152,17 @@ func parseTheta(_ text: String, option: String, parameters: [String]) throws -> 
     }
     return values
 }
+
+/// Refuses a request whose arrays would not fit in memory, before anything is allocated: `count`
+/// items of `bytesPerItem` bytes each must fit in half of this machine's physical memory.
+///
+/// - Throws: `ValidationError` naming `option`, the memory the request needs and the memory there is.
+func checkMemory(count: Int, bytesPerItem: Int, option: String, advice: String) throws {
+    let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+    guard pages > 0, pageSize > 0 else { return }
+    let available = Double(pages) * Double(pageSize) / 2
+    let needed = Double(count) * Double(bytesPerItem)
+    guard needed > available else { return }
+    func gigabytes(_ bytes: Double) -> String { "\((bytes / 1e8).rounded() / 10) GB" }
+    throw ValidationError("\(option) \(count) needs about \(gigabytes(needed)) of memory, more than half of this machine's \(gigabytes(2 * available)); \(advice)")
+}

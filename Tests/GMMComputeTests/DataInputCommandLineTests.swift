@@ -126,8 +126,9 @@ import Glibc
         #expect(!CommandLineTests.exists("\(dir)/m"), "a failed train wrote its output directory")
     }
 
-    /// Inputs that once gave an answer in silence: a conditional model's θ given nowhere, an
-    /// empty field in --theta, a NaN weight; and a UTF-8 byte-order mark before a CSV header.
+    /// Inputs that once gave an answer in silence or a crash: a conditional model's θ given
+    /// nowhere, an empty field in --theta, a NaN weight, sizes beyond memory; and a UTF-8
+    /// byte-order mark before a CSV header.
     @Test func silentlyWrongInputsAreRefused() throws {
         let (tool, dir) = try Self.setUp()
         let (trained, trainLog) = try ChildProcess.run(tool, ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/a.npz@c=0",
@@ -153,7 +154,14 @@ import Glibc
             #expect(outcome == .exited(2), "\(arguments[0]): \(output)")
             for message in messages { #expect(output.contains(message), "\(arguments[0]): expected '\(message)' in \(output)") }
         }
-        for name in ["lp.npy", "report", "s.npy", "rw.npy"] { #expect(!CommandLineTests.exists("\(dir)/\(name)"), "\(name) was written") }
+        // Sizes beyond memory are refused before anything is allocated, with the memory they need.
+        for (arguments, option) in [(["sample", "\(dir)/model", "--theta", "0", "-n", "2000000000", "--output", "\(dir)/s.npy"], "-n 2000000000"),
+                                    (["roc", "\(dir)/model", "--theta0", "0", "--theta1", "0.5", "--events", "10000000000", "--output", "\(dir)/roc"], "--events 10000000000")] {
+            let (outcome, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)
+            #expect(outcome == .exited(2), "\(arguments[0]): \(output)")
+            #expect(output.contains("\(option) needs about") && output.contains("GB of memory"), "\(arguments[0]): \(output)")
+        }
+        for name in ["lp.npy", "report", "s.npy", "rw.npy", "roc"] { #expect(!CommandLineTests.exists("\(dir)/\(name)"), "\(name) was written") }
         // θ given once for the file reads the same array; the byte-order mark is not part of 'm'.
         let (fixed, fixedLog) = try ChildProcess.run(tool, ["logprob", "\(dir)/model", "--data", "\(dir)/bare.npy", "--theta", "0",
                                                             "--output", "\(dir)/lp.npy", "--quiet"], timeLimit: 120)
