@@ -113,7 +113,19 @@ extension DensityModel {
             guard continuous == (table != nil) else {
                 throw ModelFileError.inconsistent(path: path, detail: "observable \(i) is \(continuous ? "continuous but has no projection" : "integer but has a projection")")
             }
+            if let table {
+                let observable = description.config.observables[i]
+                let lower: Double? = observable.interval.lower.isFinite ? observable.interval.lower : nil
+                let upper: Double? = observable.interval.upper.isFinite ? observable.interval.upper : nil
+                guard table.name == observable.name, table.declaredLowerBound == lower, table.declaredUpperBound == upper else {
+                    throw ModelFileError.inconsistent(path: path, detail: "projections[\(i)] is for '\(table.name)' on [\(table.declaredLowerBound.map { "\($0)" } ?? "-inf"), \(table.declaredUpperBound.map { "\($0)" } ?? "inf")], but observable \(i) of the config is '\(observable.name)' on [\(observable.interval.lower), \(observable.interval.upper)]")
+                }
+            }
             return try table.map { try ObservableProjection(table: $0) }
+        }
+        // A zero or non-finite scale would silently cut the networks off from a parameter.
+        for (j, scaling) in description.parameterScaling.enumerated() where !(scaling.scale.isFinite && scaling.scale != 0 && scaling.shift.isFinite) {
+            throw ModelFileError.inconsistent(path: path, detail: "parameter_scaling[\(j)] (\(description.config.parameters.names[j])) is scale \(scaling.scale), shift \(scaling.shift); expected a finite, non-zero scale and a finite shift")
         }
         model.parameterScaling = description.parameterScaling
         model.history = description.history

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import GMMKit
+import GMMCompute
+
+/// model.json fields that shape the computation are checked on loading: a file edited by hand
+/// (or damaged) is refused with the field named, never evaluated silently wrong.
+@Suite struct ModelFileValidationTests {
+    /// A saved two-observable conditional model and its model.json as a JSON object.
+    static func saved() throws -> (TemporaryDirectory, [String: Any]) {
+        let events = try TestModels.events(count: 900, observables: ["x0", "x1"], conditional: true)
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.continuous("x1", -5, 10)],
+                                       parameters: ["t"], reference: [0], epochs: 1)
+        let model = try DensityModel(config: config).prepared(on: events)
+        let directory = try TemporaryDirectory()
+        _ = try model.save(to: directory.path)
+        let object = try JSONSerialization.jsonObject(with: Data(try directory.read("model.json"))) as? [String: Any]
+        return (directory, try #require(object))
+    }
+
+    static func write(_ object: [String: Any], to directory: TemporaryDirectory) throws {
+        try directory.write([UInt8](try JSONSerialization.data(withJSONObject: object)), to: "model.json")
+    }
+
+    @Test("a zero parameter scale (which cuts the networks off from θ) is refused, naming parameter_scaling and the parameter")
+    func parameterScaling() throws {
+        let (directory, original) = try Self.saved()
+        defer { directory.remove() }
+        _ = try DensityModel.load(from: directory.path)
+        for scale: Double in [0] {
+            var object = original
+            var scaling = try #require(object["parameter_scaling"] as? [[String: Any]])
+            scaling[0]["scale"] = scale
+            object["parameter_scaling"] = scaling
+            try Self.write(object, to: directory)
+            let error = #expect(throws: ModelFileError.self) { try DensityModel.load(from: directory.path) }
+            #expect(error?.description.contains("parameter_scaling[0] (t)") ?? false, "\(String(describing: error))")
+        }
+    }
+
+    @Test("a projection that is not the config's observable (name or bounds) is refused")
+    func projectionMatchesConfig() throws {
+        let (directory, original) = try Self.saved()
+        defer { directory.remove() }
+        var projections = try #require(original["projections"] as? [[String: Any]])
+        projections.swapAt(0, 1)
+        var object = original
+        object["projections"] = projections
+        try Self.write(object, to: directory)
+        let error = #expect(throws: ModelFileError.self) { try DensityModel.load(from: directory.path) }
+        #expect(error?.description.contains("projections[0] is for 'x1'") ?? false, "\(String(describing: error))")
+    }
+}
