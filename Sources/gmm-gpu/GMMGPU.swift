@@ -25,8 +25,23 @@ struct GMMGPU: ParsableCommand {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             var text = fullMessage(for: error)
             if text.hasPrefix("Error: ") { text = "gmm-gpu: error: " + text.dropFirst("Error: ".count) }
+            if let negative = negativeValue(in: text) { text = negative }
             fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
             exit(withError: ExitCode(2))
         }
+    }
+
+    /// ArgumentParser reads `-n -5` as option `-n` without a value (a leading `-` starts an
+    /// option): say instead that the value is negative, where the argument after that option
+    /// is a negative number.
+    static func negativeValue(in message: String) -> String? {
+        guard let start = message.range(of: "Missing value for '")?.upperBound,
+              let end = message[start...].firstIndex(of: "'") else { return nil }
+        let usage = message[start..<end]
+        guard let option = usage.split(separator: " ").first.map(String.init) else { return nil }
+        let arguments = CommandLine.arguments
+        guard let index = arguments.firstIndex(of: option), index + 1 < arguments.count,
+              let value = Double(arguments[index + 1]), value < 0 else { return nil }
+        return "gmm-gpu: error: \(option): expected a positive value, got \(arguments[index + 1])\n"
     }
 }

@@ -146,6 +146,8 @@ import Glibc
              ["holds the observables only, and θ (c) is given nowhere", "--theta-file", "--theta", "bare.npy@c=VALUE"]),
             (["report", "\(dir)/model", "--data", "\(dir)/bare.npy", "--output", "\(dir)/report"], ["θ (c) is given nowhere"]),
             (["sample", "\(dir)/model", "--theta", "0,", "-n", "10", "--output", "\(dir)/s.npy"], ["--theta: an empty field is not a finite number"]),
+            (["sample", "\(dir)/model", "--theta", "0", "-n", "-5", "--output", "\(dir)/s.npy"], ["-n: expected a positive value, got -5"]),
+            (["sample", "\(dir)/model", "--theta", "0", "-n", "5", "--seed", "-1", "--output", "\(dir)/s.npy"], ["--seed: expected a positive value, got -1"]),
             (["reweight", "\(dir)/model", "--data", "\(dir)/bare.npy", "--weights", "\(dir)/w.npy", "--theta0", "0", "--theta", "0.5",
               "--output", "\(dir)/rw.npy"], ["w.npy: row 3", "nan"]),
         ]
