@@ -66,6 +66,13 @@ struct ReportCommand: ToolCommand {
         if let values = options.componentTheta, values.count != trained.parameterCount {
             throw ValidationError("--component-theta: the model has \(trained.parameterCount) parameters, got \(values.count) values")
         }
+        // Every option is checked before the output directory is created.
+        do {
+            try ValidationReport.check(options)
+        } catch let ValidationReportError.invalidOption(name, expected, got) {
+            let flag = ["bins": "--bins", "pairBins": "--pair-bins", "maxEvents": "--max-events"][name] ?? name
+            throw ValidationError("\(flag): expected \(expected), got \(got)")
+        }
         let device = try deviceOption.open()
         try makeDirectoryPath(output)
         let validation = try ValidationReport.make(model: trained, events: events, options: options, device: device) { report.line($0) }

@@ -145,6 +145,8 @@ import Glibc
             (["logprob", "\(dir)/model", "--data", "\(dir)/bare.npy", "--output", "\(dir)/lp.npy"],
              ["holds the observables only, and θ (c) is given nowhere", "--theta-file", "--theta", "bare.npy@c=VALUE"]),
             (["report", "\(dir)/model", "--data", "\(dir)/bare.npy", "--output", "\(dir)/report"], ["θ (c) is given nowhere"]),
+            (["report", "\(dir)/model", "--data", "\(dir)/bare.npy", "--theta", "0", "--pair-bins", "0", "--output", "\(dir)/report"],
+             ["--pair-bins: expected 2...1000, got 0"]),
             (["sample", "\(dir)/model", "--theta", "0,", "-n", "10", "--output", "\(dir)/s.npy"], ["--theta: an empty field is not a finite number"]),
             (["sample", "\(dir)/model", "--theta", "0", "-n", "-5", "--output", "\(dir)/s.npy"], ["-n: expected a positive value, got -5"]),
             (["sample", "\(dir)/model", "--theta", "0", "-n", "5", "--seed", "-1", "--output", "\(dir)/s.npy"], ["--seed: expected a positive value, got -1"]),

@@ -109,7 +109,11 @@ extension ValidationReport {
         return report
     }
 
-    static func check(_ options: ValidationReportOptions) throws {
+    /// Checks `options` (bins, sample counts), as `make` does first: call it before creating
+    /// any output.
+    ///
+    /// - Throws: ``ValidationReportError/invalidOption(name:expected:got:)`` naming the option's property.
+    public static func check(_ options: ValidationReportOptions) throws {
         func require(_ ok: Bool, _ name: String, _ expected: String, _ got: Any) throws {
             guard ok else { throw ValidationReportError.invalidOption(name: name, expected: expected, got: "\(got)") }
         }
