@@ -166,3 +166,21 @@ func checkMemory(count: Int, bytesPerItem: Int, option: String, advice: String) 
     func gigabytes(_ bytes: Double) -> String { "\((bytes / 1e8).rounded() / 10) GB" }
     throw ValidationError("\(option) \(count) needs about \(gigabytes(needed)) of memory, more than half of this machine's \(gigabytes(2 * available)); \(advice)")
 }
+
+/// Takes an exclusive lock on the output directory `path` (creating it) for the rest of the
+/// process: a second `gmm-gpu` writing there at the same time is refused, not left to
+/// overwrite this run's files. The lock is `path/.gmm-gpu.lock`, held with `flock`, released
+/// when the process ends (however it ends).
+///
+/// - Throws: `ValidationError` when another process holds the lock.
+func lockOutputDirectory(_ path: String, option: String = "--output") throws {
+    try makeDirectoryPath(path)
+    let lockPath = "\(path)/.gmm-gpu.lock"
+    let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw FileIOError(operation: "open", path: lockPath, code: errno) }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        close(fd)
+        throw ValidationError("\(option) \(path): another gmm-gpu run is writing to this directory (it holds \(lockPath)); wait for it to finish or choose another \(option)")
+    }
+    // The descriptor stays open, and the lock held, until the process exits.
+}

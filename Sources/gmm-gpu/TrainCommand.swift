@@ -87,6 +87,7 @@ struct TrainCommand: ToolCommand {
         printWarnings(DensityModel.weightWarnings(events))
         let model = try DensityModel(config: modelConfig).prepared(on: events)
         report.line("\(model.trainableParameterCount) trainable parameters, \(fixed(model.forwardFlopsPerEvent / 1e6, 3)) MFLOP per event forward")
+        try lockOutputDirectory(output)
         let options = TrainingOptions(checkpointDirectory: output, resume: resume, timeLimit: timeLimit)
         func line(_ progress: TrainingProgress, member: String) {
             let e = progress.epoch

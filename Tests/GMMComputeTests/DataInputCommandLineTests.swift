@@ -176,6 +176,22 @@ import Glibc
         #expect(try DataTable.read("\(dir)/bom-lp.npy").rows == 2)
     }
 
+    /// Two trainings into one directory: the second is refused while the first holds its lock.
+    @Test func secondWriterToAnOutputDirectoryIsRefused() throws {
+        let (tool, dir) = try Self.setUp()
+        mkdir("\(dir)/model", 0o755)
+        let fd = open("\(dir)/model/.gmm-gpu.lock", O_CREAT | O_RDWR, 0o644)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let arguments = ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/a.npz@c=0", "--data", "\(dir)/c.csv",
+                         "--output", "\(dir)/model", "--quiet"]
+        let (refused, output) = try ChildProcess.run(tool, arguments, timeLimit: 120)
+        #expect(refused == .exited(2) && output.contains("another gmm-gpu run is writing to this directory"), "\(output)")
+        #expect(!CommandLineTests.exists("\(dir)/model/model.json"))
+        close(fd)
+        let (trained, log) = try ChildProcess.run(tool, arguments, timeLimit: 300)
+        #expect(trained == .exited(0) && CommandLineTests.exists("\(dir)/model/model.json"), "\(log)")
+    }
+
     /// docs/cli.md is what `gmm-gpu cli-reference` prints (regenerate with `make docs`).
     @Test func cliReferenceIsUpToDate() throws {
         let (tool, dir) = try CommandLineTests.setUp()
