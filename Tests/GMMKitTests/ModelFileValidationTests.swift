@@ -50,4 +50,21 @@ import GMMCompute
         let error = #expect(throws: ModelFileError.self) { try DensityModel.load(from: directory.path) }
         #expect(error?.description.contains("projections[0] is for 'x1'") ?? false, "\(String(describing: error))")
     }
+
+    @Test("a diverged epoch's non-finite loss is saved as null and loads as NaN: the model is written all the same")
+    func nonFiniteLossInHistory() throws {
+        let events = try TestModels.events(count: 900, observables: ["x0"], conditional: true)
+        var model = try DensityModel(config: TestModels.config([TestModels.continuous("x0", 0, 10)], parameters: ["t"], reference: [0], epochs: 1))
+            .prepared(on: events)
+        model.history.epochs = [TrainingHistory.Epoch(epoch: 1, trainingLoss: 2.5, validationLoss: 2.6, learningRate: 1e-3, seconds: 1),
+                                TrainingHistory.Epoch(epoch: 2, trainingLoss: .infinity, validationLoss: .nan, learningRate: 1e-3, seconds: 1)]
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try model.save(to: directory.path)
+        #expect(String(decoding: try directory.read("model.json"), as: UTF8.self).contains("null"))
+        let loaded = try DensityModel.load(from: directory.path)
+        #expect(loaded.history.epochs.count == 2 && loaded.history.epochs[0] == model.history.epochs[0])
+        #expect(loaded.history.epochs[1].trainingLoss.isNaN && loaded.history.epochs[1].validationLoss.isNaN)
+        #expect(loaded.parameters == model.parameters)
+    }
 }

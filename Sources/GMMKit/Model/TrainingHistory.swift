@@ -20,6 +20,36 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
             case learningRate = "learning_rate"
             case seconds
         }
+
+        /// An epoch's figures.
+        public init(epoch: Int, trainingLoss: Double, validationLoss: Double, learningRate: Double, seconds: Double) {
+            self.epoch = epoch
+            self.trainingLoss = trainingLoss
+            self.validationLoss = validationLoss
+            self.learningRate = learningRate
+            self.seconds = seconds
+        }
+
+        /// Decodes an epoch; a loss written as `null` (not finite when it was recorded) is NaN.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            epoch = try c.decode(Int.self, forKey: .epoch)
+            trainingLoss = try c.decodeIfPresent(Double.self, forKey: .trainingLoss) ?? .nan
+            validationLoss = try c.decodeIfPresent(Double.self, forKey: .validationLoss) ?? .nan
+            learningRate = try c.decode(Double.self, forKey: .learningRate)
+            seconds = try c.decode(Double.self, forKey: .seconds)
+        }
+
+        /// Encodes an epoch; a non-finite loss (the epoch that diverged, which stops training)
+        /// is written as `null`, since JSON has no NaN — the model is saved all the same.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(epoch, forKey: .epoch)
+            if trainingLoss.isFinite { try c.encode(trainingLoss, forKey: .trainingLoss) } else { try c.encodeNil(forKey: .trainingLoss) }
+            if validationLoss.isFinite { try c.encode(validationLoss, forKey: .validationLoss) } else { try c.encodeNil(forKey: .validationLoss) }
+            try c.encode(learningRate, forKey: .learningRate)
+            try c.encode(seconds, forKey: .seconds)
+        }
     }
 
     /// Epochs in order.
