@@ -3,6 +3,7 @@
 
     python3 examples/z-pt-tune/workflow.py                 # the full workflow (see README.md for its size and time)
     python3 examples/z-pt-tune/workflow.py --quick         # a few minutes: every step on small samples (CI runs it)
+    python3 examples/z-pt-tune/workflow.py --plan alphas   # αs alone on 11 points: the one-parameter closure of docs/BENCHMARKS.md
 
 Steps, each skipped when its output exists from an earlier run with the same settings:
 1. Events (generate.py): a grid of training points in (αs, kT), a weighted sample at the grid's
@@ -17,7 +18,6 @@ Everything goes into --output (default z-pt-tune-output/); the closure tables ar
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -38,6 +38,25 @@ PLANS = {
         "heldout_events": 110_000,
         "subset_events": 1000,
         "max_subsets": 40,
+        "train_args": [],
+        "closure_args": [],
+    },
+    # The one-parameter closure of docs/BENCHMARKS.md ("Closure on generator data"): αs alone,
+    # 11 points 0.110, 0.113, …, 0.140 at kT = 1.8 GeV, 55,000 generated events each (about
+    # 19,600 pass), no weighted sample; held out at 0.1235 and 0.1325 (150,000 generated, about
+    # 54,000 pass), fitted in 80 subsets of 500 events.
+    "alphas": {
+        "alphas": [round(0.110 + 0.003 * i, 3) for i in range(11)],
+        "kt": [1.8],
+        "parameters": "parameters: {names: [alphas], reference: [0.125]}",
+        "events_per_point": 55_000,
+        "grid_seeds": [1000 + i for i in range(11)],
+        "weighted_events": 0,
+        "heldout": [[0.1235, 1.8], [0.1325, 1.8]],
+        "heldout_events": 150_000,
+        "heldout_seeds": [2035, 2025],
+        "subset_events": 500,
+        "max_subsets": 80,
         "train_args": [],
         "closure_args": [],
     },
@@ -101,24 +120,31 @@ def generate_events(plan, directory, workers):
     grid = []
     for i, a in enumerate(plan["alphas"]):
         for k, kt in enumerate(plan["kt"]):
-            grid.append(make("train_" + point_name([a, kt]), [a, kt], plan["events_per_point"], 100 + 10 * i + k))
+            seed = plan["grid_seeds"][i * len(plan["kt"]) + k] if "grid_seeds" in plan else 100 + 10 * i + k
+            grid.append(make("train_" + point_name([a, kt]), [a, kt], plan["events_per_point"], seed))
     centre = [plan["alphas"][len(plan["alphas"]) // 2], plan["kt"][len(plan["kt"]) // 2]]
-    weighted = make("train_" + point_name(centre) + "_weighted", centre, plan["weighted_events"], 90, mass_biased=True)
-    heldout = [make("heldout_" + point_name(theta), theta, plan["heldout_events"], 200 + n) for n, theta in enumerate(plan["heldout"])]
+    weighted = None
+    if plan["weighted_events"] > 0:
+        weighted = make("train_" + point_name(centre) + "_weighted", centre, plan["weighted_events"], 90, mass_biased=True)
+    seeds = plan.get("heldout_seeds", [200 + n for n in range(len(plan["heldout"]))])
+    heldout = [make("heldout_" + point_name(theta), theta, plan["heldout_events"], seed) for theta, seed in zip(plan["heldout"], seeds)]
     return grid, weighted, heldout, centre
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small samples and a short training: the plumbing in a few minutes")
+    parser.add_argument("--plan", choices=["full", "alphas"], default="full",
+                        help="full: the 7 × 5 (αs, kT) grid; alphas: αs alone on 11 points (the one-parameter closure of docs/BENCHMARKS.md)")
     parser.add_argument("--output", default=None, help="output directory (default: z-pt-tune-output, or z-pt-tune-quick with --quick)")
     parser.add_argument("--gmm-gpu", default=None, help="the gmm-gpu executable (default: .build/release/gmm-gpu of this repository)")
     parser.add_argument("--device", default="cpu", help="gmm-gpu's --device")
     parser.add_argument("--workers", type=int, default=None, help="generator processes (default: every core)")
     parser.add_argument("--no-null", action="store_true", help="skip the null test (it trains a second model)")
     args = parser.parse_args(argv)
-    plan = PLANS["quick" if args.quick else "full"]
-    output = args.output or ("z-pt-tune-quick" if args.quick else "z-pt-tune-output")
+    name = "quick" if args.quick else args.plan
+    plan = PLANS[name]
+    output = args.output or {"quick": "z-pt-tune-quick", "full": "z-pt-tune-output"}.get(name, f"z-pt-tune-{name}")
     tool = args.gmm_gpu or os.path.join(HERE, "..", "..", ".build", "release", "gmm-gpu")
     if not os.access(tool, os.X_OK):
         sys.exit(f"workflow: no gmm-gpu executable at {tool}; build it (swift build -c release) or give --gmm-gpu")
@@ -129,14 +155,19 @@ def main(argv=None):
     os.makedirs(output, exist_ok=True)
     times = {}
     start = time.time()
-    print(f"[1/4] events ({'quick' if args.quick else 'full'} plan) into {output}/events", flush=True)
+    print(f"[1/4] events ({name} plan) into {output}/events", flush=True)
     grid, weighted, heldout, centre = generate_events(plan, os.path.join(output, "events"), args.workers)
     times["events"] = time.time() - start
 
     config = os.path.join(output, "config.yaml")
-    shutil.copyfile(os.path.join(HERE, "config.yaml"), config)
+    text = open(os.path.join(HERE, "config.yaml")).read()
+    if "parameters" in plan:
+        text = "\n".join(plan["parameters"] if line.startswith("parameters:") else line for line in text.split("\n"))
+    with open(config + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(config + ".tmp", config)
     model = os.path.join(output, "model")
-    training = grid + [weighted]
+    training = grid + ([weighted] if weighted else [])
     print("[2/4] training", flush=True)
     if not os.path.exists(os.path.join(model, "model.json")):
         times["train"] = run([tool, "train", "--config", config, *sum((["--data", f] for f in training), []), "--output", model,
