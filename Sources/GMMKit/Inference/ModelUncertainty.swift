@@ -42,14 +42,23 @@ public struct ModelUncertainty: Codable, Sendable, Equatable {
 }
 
 extension MaximumLikelihoodFit {
-    /// The model term of an ensemble's fit: every member's likelihood fitted from `result`'s
-    /// MLE (the ensemble's), the spread of their MLEs.
+    /// The model term of an ensemble's fit: every member's likelihood minimised globally — from
+    /// `result`'s MLE (the ensemble's) and from the start grid of ``fitFromGrid(_:)``, keeping
+    /// the lower minimum — and the spread of their MLEs.
+    ///
+    /// Both starts matter: a member whose likelihood has narrow local minima in θ stays next
+    /// to a single start, and the spread would then understate the members' disagreement
+    /// (docs/inference.md, "Ensembles").
     ///
     /// - Parameters:
     ///   - members: the members' likelihoods of the same data, [K].
     ///   - result: the fit of the ensemble's likelihood with these settings.
     /// - Throws: ``InferenceError`` as ``fit(_:start:)`` does.
     public func modelUncertainty(_ members: [NegativeLogLikelihood], result: FitResult) throws -> ModelUncertainty {
-        ModelUncertainty(memberValues: try members.map { try fit($0, start: result.values).values })
+        ModelUncertainty(memberValues: try members.map { member in
+            let local = try fit(member, start: result.values)
+            let global = try fitFromGrid(member)
+            return (global.minimumNLL < local.minimumNLL ? global : local).values
+        })
     }
 }
