@@ -4,7 +4,7 @@
 /// With members trained on bootstrap resamples of the training events, the spread estimates
 /// how much the MLE would move had the finite training sample come out differently (the
 /// bootstrap principle); with seeds alone, only the training's own randomness. The spread is
-/// added in quadrature to the statistical error of the ensemble's fit (``including(_:)``),
+/// added in quadrature to the statistical error of the ensemble's fit (``including(_:index:lower:upper:)``),
 /// assuming the two are independent and the MLE near-Gaussian in each.
 public struct ModelUncertainty: Codable, Sendable, Equatable {
     /// Each member's MLE, [K][p].
