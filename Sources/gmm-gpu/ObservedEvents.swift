@@ -35,9 +35,7 @@ struct ObservedEvents {
                 throw DataTableError.shape(path: weights, expected: "[\(table.rows)] (one weight per event of \(data))", got: "[\(w.rows), \(w.columns)]")
             }
             // A NaN or infinite weight would pass silently into every sum that uses it.
-            if let r = w.values.firstIndex(where: { !$0.isFinite }) {
-                throw DataTableError.nonFinite(path: weights, row: r, column: w.columnNames?.first ?? "weight", value: w.values[r])
-            }
+            try w.checkFinite(columns: [0], names: ["weight"])
             self.weights = w.values
         }
     }

@@ -194,7 +194,7 @@ public struct DataTable: Sendable {
 
     /// Throws ``DataTableError/nonFinite(path:row:column:value:)`` for the first NaN or
     /// infinite value in `columns`.
-    func checkFinite(columns indices: [Int], names: [String]) throws {
+    public func checkFinite(columns indices: [Int], names: [String]) throws {
         let width = columns, k = indices.count
         let bad: (row: Int, column: Int)? = values.withUnsafeBufferPointer { source in
             indices.withUnsafeBufferPointer { index in
@@ -298,6 +298,15 @@ public struct DataTable: Sendable {
     /// Parses the lines in bytes `from..<to` of `base` (each ending in a newline or at `to`,
     /// where `base[to]` is a newline or the terminating zero): `columns` numbers per line, blank
     /// lines skipped. Newlines inside the range are overwritten with zeros.
+    /// Whether the number at `text` is written as C's hexadecimal float (`0x1p3`, after
+    /// optional white space and a sign), which strtod reads but a CSV number is not.
+    static func startsHexadecimal(_ text: UnsafeMutablePointer<CChar>) -> Bool {
+        var p = text
+        while p.pointee == 32 || (p.pointee >= 9 && p.pointee <= 13) { p += 1 }  // strtod's isspace
+        if p.pointee == 43 || p.pointee == 45 { p += 1 }  // '+', '-'
+        return p.pointee == 48 && (p[1] == 120 || p[1] == 88)  // "0x", "0X"
+    }
+
     static func parseCSVLines(_ base: UnsafeMutablePointer<UInt8>, from: Int, to end: Int, columns: Int) -> CSVChunk {
         var chunk = CSVChunk()
         chunk.values.reserveCapacity((end - from) / 8)
@@ -314,10 +323,7 @@ public struct DataTable: Sendable {
             while true {
                 var next: UnsafeMutablePointer<CChar>? = nil
                 let value = strtod(cursor, &next)
-                // strtod also reads C's hexadecimal floats (0x1p3), which are not CSV numbers.
-                var hex = false
-                if let after = next { var q = cursor; while q < after { if q.pointee == 120 || q.pointee == 88 { hex = true }; q += 1 } }
-                guard let after = next, after != cursor, !hex else {
+                guard let after = next, after != cursor, !Self.startsHexadecimal(cursor) else {
                     let text = String(cString: cursor).split(separator: ",").first.map(String.init) ?? ""
                     chunk.failure = (chunk.rows, fields, text, nil)
                     return chunk
