@@ -88,6 +88,9 @@ struct TrainCommand: ToolCommand {
         let model = try DensityModel(config: modelConfig).prepared(on: events)
         report.line("\(model.trainableParameterCount) trainable parameters, \(fixed(model.forwardFlopsPerEvent / 1e6, 3)) MFLOP per event forward")
         try lockOutputDirectory(output)
+        if resume, !TrainingOptions.hasCheckpoint(in: output) {
+            report.line("--resume: no checkpoint in \(output) to continue; starting fresh")
+        }
         let options = TrainingOptions(checkpointDirectory: output, resume: resume, timeLimit: timeLimit)
         func line(_ progress: TrainingProgress, member: String) {
             let e = progress.epoch

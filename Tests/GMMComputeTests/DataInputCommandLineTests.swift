@@ -192,6 +192,20 @@ import Glibc
         #expect(trained == .exited(0) && CommandLineTests.exists("\(dir)/model/model.json"), "\(log)")
     }
 
+    /// `--resume` with nothing to resume says that it starts fresh; a checkpoint another seed
+    /// saved is refused, and the same run resumes it.
+    @Test func resumeStartsFreshOrRefusesAnotherRun() throws {
+        let (tool, dir) = try Self.setUp()
+        let arguments = ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/a.npz@c=0", "--data", "\(dir)/c.csv",
+                         "--output", "\(dir)/model", "--max-epochs", "2", "--resume"]
+        let (fresh, log) = try ChildProcess.run(tool, arguments, timeLimit: 300)
+        #expect(fresh == .exited(0) && log.contains("--resume: no checkpoint in \(dir)/model to continue; starting fresh"), "\(log)")
+        let (refused, output) = try ChildProcess.run(tool, arguments + ["--seed", "7"], timeLimit: 300)
+        #expect(refused == .exited(2) && output.contains("saved by another run (its seed is"), "\(output)")
+        let (resumed, again) = try ChildProcess.run(tool, Array(arguments.dropLast(3)) + ["--max-epochs", "3", "--resume"], timeLimit: 300)
+        #expect(resumed == .exited(0) && !again.contains("starting fresh") && again.contains("epoch 3/3") && !again.contains("epoch 1/3"), "\(again)")
+    }
+
     /// docs/cli.md is what `gmm-gpu cli-reference` prints (regenerate with `make docs`).
     @Test func cliReferenceIsUpToDate() throws {
         let (tool, dir) = try CommandLineTests.setUp()

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import GMMKit
 
@@ -48,5 +51,26 @@ import Testing
             try writeFileAtomically([1], to: directory.path)
         }
         #expect(try directory.contents() == ["a.bin"])
+    }
+
+    /// A killed write's temporary file goes with the next write to the same path; one a live
+    /// writer holds, one just created, and files of other names stay.
+    @Test func staleTemporaryFilesOfAKilledWriteAreRemoved() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let names = [".out.bin.tmp.AAAAAA", ".out.bin.tmp.BBBBBB", ".out.bin.tmp.CCCCCC", ".other.bin.tmp.DDDDDD", ".out.bin.tmp.toolong", "out.bin.tmp.EEEEEE"]
+        for name in names {
+            try directory.write([1, 2, 3], to: name)
+            if name != ".out.bin.tmp.CCCCCC" { try directory.age(name, seconds: 60) }
+        }
+        // B is held by a live writer (its lock), C was created a moment ago.
+        let held = open(directory.file(".out.bin.tmp.BBBBBB"), O_RDWR)
+        #expect(held >= 0 && flock(held, LOCK_EX | LOCK_NB) == 0)
+        try writeFileAtomically([4], to: directory.file("out.bin"))
+        #expect(try directory.contents() == (names.filter { $0 != ".out.bin.tmp.AAAAAA" } + ["out.bin"]).sorted())
+        #expect(try directory.read("out.bin") == [4])
+        // Unlocked and old: the next write removes it too.
+        close(held)
+        #expect(removeStaleTemporaryFiles(of: directory.file("out.bin")) == [directory.file(".out.bin.tmp.BBBBBB")])
     }
 }

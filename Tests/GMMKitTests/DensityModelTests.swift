@@ -125,15 +125,69 @@ import Glibc
         #expect(resumed.history.epochs.count == 4)
         #expect(resumed.parameters == whole.parameters)
         #expect(resumed.history.epochs.map(\.validationLoss) == whole.history.epochs.map(\.validationLoss))
-        // A checkpoint left between its two writes (epoch 4's state.json, epoch 2's tensors):
-        // refused, not resumed with mismatched weights and state.
-        let other = try TemporaryDirectory()
-        defer { other.remove() }
-        _ = try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: other.path, epochLimit: 2))
-        try directory.write(try other.read("checkpoint/optimizer.safetensors"), to: "checkpoint/optimizer.safetensors")
-        #expect(throws: ModelFileError.self) {
-            try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: directory.path, resume: true))
+    }
+
+    @Test("a checkpoint is replaced in one step: a write killed at any byte leaves the previous one, whose resume is exact; the killed write's file is removed")
+    func checkpointKilledMidWrite() throws {
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.continuous("x1", -5, 10)],
+                                       parameters: ["t"], reference: [0], epochs: 4)
+        let events = try TestModels.events(count: 900, observables: ["x0", "x1"], conditional: true)
+        let whole = try DensityModel(config: config).fit(events, device: cpu)
+        // The bytes the write after epoch 3 puts down, from a run stopped there.
+        let later = try TemporaryDirectory()
+        defer { later.remove() }
+        _ = try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: later.path, epochLimit: 3))
+        let next = try later.read("checkpoint/checkpoint.safetensors")
+        for cut in [0, 1, 8, next.count / 2, next.count - 1, next.count] {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            _ = try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: directory.path, epochLimit: 2))
+            #expect(try directory.contents() == ["checkpoint"])
+            #expect(try directory.contents(of: "checkpoint") == ["checkpoint.safetensors"])
+            // A kill before the rename: the temporary file holds the first `cut` bytes.
+            let stale = ".checkpoint.safetensors.tmp.a1B2c3"
+            try directory.write(Array(next.prefix(cut)), to: "checkpoint/\(stale)")
+            try directory.age("checkpoint/\(stale)", seconds: 60)
+            let resumed = try DensityModel(config: config).fit(events, device: cpu,
+                                                               options: TrainingOptions(checkpointDirectory: directory.path, resume: true))
+            #expect(resumed.parameters == whole.parameters, "cut at byte \(cut)")
+            #expect(resumed.history.epochs.map(\.validationLoss) == whole.history.epochs.map(\.validationLoss))
+            #expect(try directory.contents(of: "checkpoint") == ["checkpoint.safetensors"], "cut at byte \(cut)")
         }
+    }
+
+    @Test("resume refuses a checkpoint of another run: another seed, other events, another configuration")
+    func resumeRefusesAnotherRun() throws {
+        let config = TestModels.config([TestModels.continuous("x0", 0, 10), TestModels.continuous("x1", -5, 10)],
+                                       parameters: ["t"], reference: [0], epochs: 4)
+        let events = try TestModels.events(count: 900, observables: ["x0", "x1"], conditional: true)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: directory.path, epochLimit: 2))
+        func refusal(_ config: ModelConfig, _ events: Events) -> String {
+            do {
+                _ = try DensityModel(config: config).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: directory.path, resume: true))
+                return "resumed"
+            } catch {
+                return "\(error)"
+            }
+        }
+        var seeded = config
+        seeded.training.seed += 1
+        #expect(refusal(seeded, events).contains("its seed is \(config.training.seed), this run's \(seeded.training.seed)"))
+        let half = events.subset(Array(0..<450))
+        #expect(refusal(config, half).contains("it trained on 900 events, this run has 450"))
+        var shifted = events
+        shifted.x[0] += shifted.x[0] < 5 ? 0.5 : -0.5
+        #expect(refusal(config, shifted).contains("it trained on other events"))
+        var wider = config
+        wider.network.nGaussians += 1
+        #expect(refusal(wider, events).contains("model configuration or projections differ"))
+        // More epochs for the same run is a resume, not another run.
+        var longer = config
+        longer.training.maxEpochs = 5
+        #expect(try DensityModel(config: longer).fit(events, device: cpu, options: TrainingOptions(checkpointDirectory: directory.path, resume: true))
+            .history.epochs.count == 5)
     }
 
     @Test("a θ point whose total weight is not positive is reported")

@@ -15,6 +15,10 @@ import FoundationEssentials
 /// flushed to disk with `fsync` and then renamed over `path` with `rename(2)`. On any failure
 /// the temporary file is removed and `path` is left as it was. The new file has mode 0644.
 ///
+/// The writer holds an exclusive `flock(2)` on its temporary file while it writes; a
+/// temporary file of `path` that no process holds (its writer was killed) is removed by the
+/// next write to `path` (``removeStaleTemporaryFiles(of:)``).
+///
 /// - Throws: `FileIOError` naming the failed operation.
 public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
     try writeFileAtomically(to: path) { writer in
@@ -40,6 +44,7 @@ public func writeFileAtomically(_ data: Data, to path: String) throws {
 /// - Throws: `FileIOError`, or whatever `body` throws (the destination is then untouched).
 public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter) throws -> Void) throws {
     let (directory, name) = splitPath(path)
+    removeStaleTemporaryFiles(of: path)
     var template = Array("\(directory)/.\(name).tmp.XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
         guard let base = buffer.baseAddress else { return -1 }
@@ -49,6 +54,8 @@ public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter
         throw FileIOError(operation: "create a temporary file for", path: path, code: errno)
     }
     let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // Held until the descriptor is closed: a concurrent cleanup leaves this file alone.
+    _ = flock(fd, LOCK_EX | LOCK_NB)
     var writer = AtomicFileWriter(descriptor: fd, path: temporaryPath)
     do {
         try body(&writer)
@@ -75,6 +82,48 @@ public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter
         _ = fsync(directoryDescriptor)
         close(directoryDescriptor)
     }
+}
+
+/// Removes the temporary files of `path` (`.<name>.tmp.XXXXXX` in its directory) that a
+/// write killed before its rename left behind: those that no process holds locked and that
+/// were last modified more than five seconds ago (a writer locks its file right after creating
+/// it). Files of other names are never touched; failures are ignored (a stale file stays).
+///
+/// - Returns: the paths removed.
+@discardableResult
+public func removeStaleTemporaryFiles(of path: String) -> [String] {
+    let (directory, name) = splitPath(path)
+    let prefix = ".\(name).tmp."
+    guard let stream = opendir(directory) else { return [] }
+    defer { closedir(stream) }
+    var candidates: [String] = []
+    while let entry = readdir(stream) {
+        let entryName = withUnsafePointer(to: &entry.pointee.d_name) {
+            String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+        }
+        // mkstemp's six characters after the prefix.
+        if entryName.hasPrefix(prefix), entryName.utf8.count == prefix.utf8.count + 6 { candidates.append("\(directory)/\(entryName)") }
+    }
+    var removed: [String] = []
+    let now = Int(time(nil))
+    for candidate in candidates {
+        var info = stat()
+        guard lstat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, now - modificationSeconds(info) > 5 else { continue }
+        let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { continue }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0, unlink(candidate) == 0 { removed.append(candidate) }
+        close(fd)
+    }
+    return removed
+}
+
+/// A file's modification time in whole seconds.
+private func modificationSeconds(_ info: stat) -> Int {
+    #if canImport(Darwin)
+    Int(info.st_mtimespec.tv_sec)
+    #else
+    Int(info.st_mtim.tv_sec)
+    #endif
 }
 
 /// The writer handed to the body of `writeFileAtomically(to:_:)`.

@@ -86,7 +86,10 @@ extension DensityModel {
 
         var state = TrainingState(learningRate: training.learningRate, model: model)
         state.history.warnings = Self.weightWarnings(events)
-        if options.resume, let directory = options.checkpointDirectory, let checkpoint = try TrainingCheckpoint.load(from: directory, model: model) {
+        // What defines this run, recorded in (and checked against) its checkpoint.
+        let run = options.checkpointDirectory == nil ? nil : try TrainingRun(model: model, events: events)
+        if options.resume, let directory = options.checkpointDirectory, let run,
+           let checkpoint = try TrainingCheckpoint.load(from: directory, model: model, run: run) {
             state = checkpoint.state
             try device.write(checkpoint.parameters, into: evaluator.parameters, offset: 0)
             try device.write(checkpoint.firstMoment, into: firstMoment, offset: 0)
@@ -178,10 +181,10 @@ extension DensityModel {
                 }
             }
             progress?(TrainingProgress(epoch: record, isBest: isBest, maxEpochs: training.maxEpochs))
-            if let directory = options.checkpointDirectory {
+            if let directory = options.checkpointDirectory, let run {
                 try TrainingCheckpoint(state: state, parameters: try device.read(evaluator.parameters),
                                        firstMoment: try device.read(firstMoment), secondMoment: try device.read(secondMoment))
-                    .save(to: directory, model: model)
+                    .save(to: directory, run: run)
             }
             if state.epochsWithoutImprovement >= training.earlyStoppingPatience {
                 stopReason = "early stopping (no validation improvement for \(training.earlyStoppingPatience) epochs)"
@@ -274,8 +277,6 @@ struct TrainingState: Codable {
     var epochsWithoutTrainingImprovement = 0
     var history = TrainingHistory()
     var bestParameters: [Float]
-    /// In a checkpoint's `state.json`: the SHA-256 of the `optimizer.safetensors` saved with it.
-    var optimizerSHA256: String?
 
     init(learningRate: Double, model: DensityModel) {
         self.learningRate = learningRate
@@ -289,7 +290,6 @@ struct TrainingState: Codable {
         case bestTraining = "best_training_loss"
         case epochsWithoutImprovement = "epochs_without_improvement"
         case epochsWithoutTrainingImprovement = "epochs_without_training_improvement"
-        case optimizerSHA256 = "optimizer_sha256"
     }
 
     init(from decoder: any Decoder) throws {
@@ -302,7 +302,6 @@ struct TrainingState: Codable {
         epochsWithoutImprovement = try c.decode(Int.self, forKey: .epochsWithoutImprovement)
         epochsWithoutTrainingImprovement = try c.decode(Int.self, forKey: .epochsWithoutTrainingImprovement)
         history = try c.decode(TrainingHistory.self, forKey: .history)
-        optimizerSHA256 = try c.decodeIfPresent(String.self, forKey: .optimizerSHA256)
         bestParameters = []
     }
 
@@ -316,7 +315,6 @@ struct TrainingState: Codable {
         try c.encode(epochsWithoutImprovement, forKey: .epochsWithoutImprovement)
         try c.encode(epochsWithoutTrainingImprovement, forKey: .epochsWithoutTrainingImprovement)
         try c.encode(history, forKey: .history)
-        try c.encodeIfPresent(optimizerSHA256, forKey: .optimizerSHA256)
     }
 }
 

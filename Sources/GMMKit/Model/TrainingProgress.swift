@@ -29,3 +29,11 @@ public struct TrainingOptions: Sendable {
         self.timeLimit = timeLimit
     }
 }
+
+extension TrainingOptions {
+    /// Whether the model directory `directory` holds a checkpoint that `resume` would continue
+    /// (its own, or an ensemble member's in `members/k/`).
+    public static func hasCheckpoint(in directory: String) -> Bool {
+        TrainingCheckpoint.exists(in: directory) || TrainingCheckpoint.exists(in: "\(directory)/members/0")
+    }
+}

@@ -28,6 +28,18 @@ struct TemporaryDirectory {
         try FileManager.default.contentsOfDirectory(atPath: path).sorted()
     }
 
+    /// The names of the entries in the subdirectory `name`.
+    func contents(of name: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: file(name)).sorted()
+    }
+
+    /// Sets the modification time of `name` to `seconds` ago.
+    func age(_ name: String, seconds: Int) throws {
+        let then = time(nil) - seconds
+        var times = [timeval(tv_sec: then, tv_usec: 0), timeval(tv_sec: then, tv_usec: 0)]
+        guard utimes(file(name), &times) == 0 else { throw FileIOError(operation: "set the times of", path: file(name), code: errno) }
+    }
+
     /// Writes raw bytes (not atomically: for making corrupt fixtures).
     func write(_ bytes: [UInt8], to name: String) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
