@@ -29,6 +29,7 @@ struct SampleCommand: ToolCommand {
 
     func execute() throws {
         guard n >= 1 else { throw ValidationError("-n must be at least 1, got \(n)") }
+        try checkReplaceableOutput(output)
         // An ensemble draws each event from a member picked at random (its mean density).
         let trained = try DensityEnsemble.load(from: model)
         // The samples in double precision, their float copy on the device and the file's copy.

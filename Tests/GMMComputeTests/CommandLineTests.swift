@@ -42,6 +42,16 @@ import Glibc
         let outside = ["sample", "\(dir)/model", "--theta", "0.3,4", "-n", "20", "--output", "\(dir)/outside.npy", "--quiet"]
         let (outcome, output) = try ChildProcess.run(tool, outside, timeLimit: 300)
         #expect(outcome == .exited(0) && output.contains("gmm-gpu: warning: θ cy = 4") && output.contains("extrapolates"), "\(output)")
+        // An output path that is a FIFO (or a device: /dev/null) is refused, not replaced.
+        #expect(mkfifo("\(dir)/fifo.npy", 0o644) == 0)
+        let fifo = ["sample", "\(dir)/model", "--theta", "0,0", "-n", "20", "--output", "\(dir)/fifo.npy", "--quiet"]
+        let (refused, message) = try ChildProcess.run(tool, fifo, timeLimit: 300)
+        #expect(refused == .exited(2) && message.contains("it exists and is a FIFO"), "\(message)")
+        let (logProbRefused, logProbMessage) = try ChildProcess.run(
+            tool, ["logprob", "\(dir)/model", "--data", "\(dir)/x.npy", "--theta", "0,0", "--output", "\(dir)/fifo.npy", "--quiet"], timeLimit: 300)
+        #expect(logProbRefused == .exited(2) && logProbMessage.contains("it exists and is a FIFO"), "\(logProbMessage)")
+        var info = stat()
+        #expect(stat("\(dir)/fifo.npy", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
         for file in ["x.npy", "theta.npy", "config.yaml", "model/model.json", "model/weights.safetensors", "logp.npy", "logp.csv", "samples.npy", "negative.npy", "logp-negative.npy"] {
             #expect(Self.exists("\(dir)/\(file)"), "\(file) was not written")
         }

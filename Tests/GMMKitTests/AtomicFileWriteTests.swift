@@ -73,4 +73,18 @@ import Testing
         close(held)
         #expect(removeStaleTemporaryFiles(of: directory.file("out.bin")) == [directory.file(".out.bin.tmp.BBBBBB")])
     }
+
+    /// A FIFO (or device, socket, directory) at the output path is refused and left as it was.
+    @Test func anOutputThatIsNotARegularFileIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fifo = directory.file("pipe.npy")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let error = try #require(throws: FileIOError.self) { try writeFileAtomically([1], to: fifo) }
+        #expect(error.description.contains("it exists and is a FIFO"))
+        #expect(throws: FileIOError.self) { try writeFileAtomically([1], to: "/dev/null") }
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(try directory.contents() == ["pipe.npy"])
+    }
 }

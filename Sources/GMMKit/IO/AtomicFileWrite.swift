@@ -44,6 +44,7 @@ public func writeFileAtomically(_ data: Data, to path: String) throws {
 /// - Throws: `FileIOError`, or whatever `body` throws (the destination is then untouched).
 public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter) throws -> Void) throws {
     let (directory, name) = splitPath(path)
+    try checkReplaceableOutput(path)
     removeStaleTemporaryFiles(of: path)
     var template = Array("\(directory)/.\(name).tmp.XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -82,6 +83,27 @@ public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter
         _ = fsync(directoryDescriptor)
         close(directoryDescriptor)
     }
+}
+
+/// Checks that an output file may be written at `path`: nothing is there, or a regular file
+/// (directly or through a symbolic link). A device node, FIFO, socket or directory would be
+/// replaced by the rename of an atomic write (as root, `/dev/null` itself): refused.
+///
+/// - Throws: `FileIOError` naming the path and what is there.
+public func checkReplaceableOutput(_ path: String) throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return }
+    let kind: String
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: kind = "a directory"
+    case S_IFIFO: kind = "a FIFO"
+    case S_IFSOCK: kind = "a socket"
+    case S_IFCHR, S_IFBLK: kind = "a device"
+    default: kind = "not a regular file"
+    }
+    throw FileIOError(operation: "write the output file", path: path, code: 0,
+                      reason: "it exists and is \(kind), which a written file would replace; give the path of a regular file (or a new one)")
 }
 
 /// Removes the temporary files of `path` (`.<name>.tmp.XXXXXX` in its directory) that a
