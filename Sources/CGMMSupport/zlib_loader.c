@@ -88,17 +88,34 @@ static void copy_message(const char *msg, const char *fallback, char *error, siz
    input consumed is reported as truncated (inflate). `failure` names a zlib error. Sets
    `*consumed` (when not NULL) to the input bytes the stream used. Returns 0, or -1 with the
    message in `error`. */
+/* The failure of a stream whose output passed its limit. */
+static long long over_limit(unsigned char *buffer, gmm_z_stream *stream, int (*end)(gmm_z_stream *), size_t limit,
+                            char *error, size_t error_length) {
+    free(buffer);
+    end(stream);
+    char text[160];
+    snprintf(text, sizeof text, "the data inflate to more than the %zu bytes declared", limit);
+    copy_message(NULL, text, error, error_length);
+    return -1;
+}
+
 static long long run_stream(gmm_z_stream *stream, int (*step)(gmm_z_stream *, int), int (*end)(gmm_z_stream *),
                             int finish, const char *failure, const unsigned char *input, size_t input_length,
-                            size_t capacity, unsigned char **output, size_t *output_length, size_t *consumed,
+                            size_t capacity, size_t limit, unsigned char **output, size_t *output_length, size_t *consumed,
                             char *error, size_t error_length) {
     size_t used = 0, fed = 0;
+    /* With a limit (not SIZE_MAX), the buffer never grows beyond limit + 1 bytes: one byte more than allowed
+       is how an overlong stream is detected. */
+    int limited = limit != (size_t)-1;
+    if (limited && capacity > limit + 1) capacity = limit + 1;
     unsigned char *buffer = malloc(capacity);
     if (!buffer) { end(stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
     int status = Z_OK;
     while (status != Z_STREAM_END) {
         if (used == capacity) {
+            if (limited && used > limit) return over_limit(buffer, stream, end, limit, error, error_length);
             size_t bigger = capacity * 2;
+            if (limited && bigger > limit + 1) bigger = limit + 1;
             unsigned char *grown = realloc(buffer, bigger);
             if (!grown) { free(buffer); end(stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
             buffer = grown; capacity = bigger;
@@ -124,13 +141,14 @@ static long long run_stream(gmm_z_stream *stream, int (*step)(gmm_z_stream *, in
             return -1;
         }
     }
+    if (limited && used > limit) return over_limit(buffer, stream, end, limit, error, error_length);
     if (consumed) *consumed = fed - stream->avail_in;
     end(stream);
     *output = buffer; *output_length = used;
     return 0;
 }
 
-long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int window_bits,
+long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int window_bits, size_t limit,
                            unsigned char **output, size_t *output_length, size_t *consumed,
                            char *error, size_t error_length) {
     *output = NULL; *output_length = 0; *consumed = 0;
@@ -142,7 +160,7 @@ long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int 
         return -1;
     }
     return run_stream(&stream, p_inflate, p_inflate_end, 0, "invalid compressed data", input, input_length,
-                      input_length * 4 + 1024, output, output_length, consumed, error, error_length);
+                      input_length * 4 + 1024, limit, output, output_length, consumed, error, error_length);
 }
 
 long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int window_bits, int level,
@@ -157,7 +175,7 @@ long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int 
         return -1;
     }
     return run_stream(&stream, p_deflate, p_deflate_end, 1, "deflate failed", input, input_length,
-                      input_length + input_length / 100 + 1024, output, output_length, NULL, error, error_length);
+                      input_length + input_length / 100 + 1024, (size_t)-1, output, output_length, NULL, error, error_length);
 }
 
 unsigned int gmm_zlib_crc32(unsigned int crc, const unsigned char *data, size_t length) {

@@ -89,6 +89,40 @@ import Testing
         }
     }
 
+    /// A zip bomb: a member whose deflate data inflate far beyond the size its directory entry
+    /// declares stops at that size (bounded memory), and a declared size deflate cannot reach
+    /// from the compressed one is refused before inflating.
+    @Test func npzMemberInflatingBeyondItsDeclaredSizeIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("zeros.npz")
+        try NpzArchive(members: [("a", try NpyArray(shape: [4_000_000], doubles: [Double](repeating: 0, count: 4_000_000)))])
+            .write(toFile: path, compressed: true)
+        let bytes = try directory.read("zeros.npz")
+        #expect(bytes.count < 100_000)
+        // The central directory entry's uncompressed size (offset 24 after its signature).
+        let signature: [UInt8] = [0x50, 0x4b, 1, 2]
+        let found = (0..<(bytes.count - 4)).last { (i: Int) -> Bool in Array(bytes[i..<(i + 4)]) == signature }
+        let central = try #require(found)
+        func declaring(_ size: UInt32) -> [UInt8] {
+            var patched = bytes
+            for k in 0..<4 { patched[central + 24 + k] = UInt8(truncatingIfNeeded: size >> (8 * UInt32(k))) }
+            return patched
+        }
+        try directory.write(declaring(1000), to: "bomb.npz")
+        #expect(throws: DataTableError.corrupt(path: directory.file("bomb.npz"),
+                                               detail: "member 'a.npy': deflate data are damaged (the data inflate to more than the 1000 bytes declared)")) {
+            try DataTable.read(directory.file("bomb.npz"))
+        }
+        try directory.write(declaring(4_000_000_000), to: "huge.npz")
+        do {
+            _ = try DataTable.read(directory.file("huge.npz"))
+            Issue.record("an impossible declared size was inflated")
+        } catch let DataTableError.corrupt(_, detail) {
+            #expect(detail.contains("declares 4000000000 bytes") && detail.contains("more than deflate can produce"), "\(detail)")
+        }
+    }
+
     @Test func hdf5DatasetsGroupsAndTables() throws {
         try Self.requireHDF5()
         let directory = try TemporaryDirectory()

@@ -39,6 +39,19 @@ import Testing
         #expect(throws: Zlib.Failure.self) { try Zlib.inflate([0x07], format: .raw) }  // block type 3
     }
 
+    /// Inflation stops once the output passes its limit: a stream of 10 MB of zeros with a
+    /// limit of 1000 bytes fails without inflating the rest; the exact size passes.
+    @Test func inflationStopsAtItsLimit() throws {
+        let zeros = [UInt8](repeating: 0, count: 10_000_000)
+        let packed = try zeros.withUnsafeBytes { try Zlib.deflate($0, format: .raw, level: 9) }
+        #expect(packed.count < 20_000)
+        let failure = try #require(throws: Zlib.Failure.self) { try Zlib.inflate(packed, format: .raw, limit: 1000) }
+        #expect(failure.reason == "the data inflate to more than the 1000 bytes declared")
+        #expect(throws: Zlib.Failure.self) { try Zlib.inflate(packed, format: .raw, limit: zeros.count - 1) }
+        #expect(try Zlib.inflate(packed, format: .raw, limit: zeros.count) == zeros)
+        #expect(try Zlib.inflate(try [UInt8]().withUnsafeBytes { try Zlib.deflate($0, format: .raw) }, format: .raw, limit: 0) == [])
+    }
+
     @Test func crc32MatchesTheCheckValue() throws {
         #expect(try Array("123456789".utf8).withUnsafeBytes { try Zlib.crc32($0) } == 0xCBF4_3926)
     }

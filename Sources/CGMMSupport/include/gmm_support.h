@@ -102,8 +102,10 @@ int gmm_clblast_sgemm_strided_batched(int trans_a, int trans_b, size_t m, size_t
 int gmm_zlib_load(char *error, size_t error_length);
 /// Decompresses `input` (window_bits 15: zlib stream, -15: raw deflate, 31: gzip) into a new
 /// malloc'd buffer `*output` of `*output_length` bytes (free with free()); `*consumed` is the
-/// number of input bytes the stream used. Returns 0, or -1 with zlib's reason in `error`.
-long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int window_bits,
+/// number of input bytes the stream used. Output beyond `limit` bytes (SIZE_MAX: none) stops
+/// the inflation with an error, so a stream that inflates far beyond what it declares cannot
+/// exhaust memory. Returns 0, or -1 with zlib's reason in `error`.
+long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int window_bits, size_t limit,
                            unsigned char **output, size_t *output_length, size_t *consumed,
                            char *error, size_t error_length);
 /// Compresses `input` at `level` (0-9) into a new malloc'd buffer (window_bits as above).

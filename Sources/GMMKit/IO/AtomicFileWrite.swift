@@ -15,7 +15,7 @@ import FoundationEssentials
 /// flushed to disk with `fsync` and then renamed over `path` with `rename(2)`. On any failure
 /// the temporary file is removed and `path` is left as it was. The new file has mode 0644.
 ///
-/// The writer holds an exclusive `flock(2)` on its temporary file while it writes; a
+/// The writer holds a shared `flock(2)` on its temporary file while it writes; a
 /// temporary file of `path` that no process holds (its writer was killed) is removed by the
 /// next write to `path` (``removeStaleTemporaryFiles(of:)``).
 ///
@@ -55,8 +55,11 @@ public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter
         throw FileIOError(operation: "create a temporary file for", path: path, code: errno)
     }
     let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    // Held until the descriptor is closed: a concurrent cleanup leaves this file alone.
-    _ = flock(fd, LOCK_EX | LOCK_NB)
+    // Held until the descriptor is closed: a concurrent cleanup (which needs an exclusive
+    // lock) leaves this file alone. Shared, and not inherited by programs started meanwhile
+    // (close-on-exec), so that a reader's shared lock on the renamed file (HDF5's) succeeds.
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    _ = flock(fd, LOCK_SH | LOCK_NB)
     var writer = AtomicFileWriter(descriptor: fd, path: temporaryPath)
     do {
         try body(&writer)

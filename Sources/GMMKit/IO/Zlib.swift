@@ -34,17 +34,19 @@ enum Zlib {
 
     /// Decompresses a whole stream of `format`.
     /// - Throws: `Failure` for corrupt or truncated data, or when zlib is missing.
-    static func inflate(_ data: [UInt8], format: Format) throws -> [UInt8] {
-        try data.withUnsafeBufferPointer { try inflate(UnsafeRawBufferPointer($0), format: format) }
+    static func inflate(_ data: [UInt8], format: Format, limit: Int? = nil) throws -> [UInt8] {
+        try data.withUnsafeBufferPointer { try inflate(UnsafeRawBufferPointer($0), format: format, limit: limit) }
     }
 
-    /// Decompresses a whole stream of `format` from raw memory.
-    static func inflate(_ data: UnsafeRawBufferPointer, format: Format) throws -> [UInt8] {
+    /// Decompresses a whole stream of `format` from raw memory, stopping with a `Failure` once
+    /// the output exceeds `limit` bytes (nil: no limit).
+    static func inflate(_ data: UnsafeRawBufferPointer, format: Format, limit: Int? = nil) throws -> [UInt8] {
         try load()
         var message = [CChar](repeating: 0, count: 512)
         var output: UnsafeMutablePointer<UInt8>? = nil
         var length = 0, consumed = 0
         let status = gmm_zlib_inflate(data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, format.windowBits,
+                                      limit.map { max(0, $0) } ?? -1,  // size_t: -1 is SIZE_MAX, no limit
                                       &output, &length, &consumed, &message, message.count)
         defer { free(output) }
         guard status == 0, let output else { throw Failure(reason: String(cString: message)) }

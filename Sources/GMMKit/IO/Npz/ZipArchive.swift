@@ -108,9 +108,15 @@ struct ZipArchive {
         case 0:
             data = bytes[start..<(start + entry.compressedSize)]
         case 8:
+            // Deflate expands at most 1032:1; a member declaring more is damaged or hostile, and
+            // inflation stops at the declared size (a zip bomb cannot exhaust memory).
+            guard entry.uncompressedSize <= 1032 * entry.compressedSize + 1024 else {
+                throw corrupt("declares \(entry.uncompressedSize) bytes from \(entry.compressedSize) compressed ones, more than deflate can produce")
+            }
             do {
                 data = try bytes.withUnsafeBytes { all in
-                    try Zlib.inflate(UnsafeRawBufferPointer(rebasing: all[start..<(start + entry.compressedSize)]), format: .raw)
+                    try Zlib.inflate(UnsafeRawBufferPointer(rebasing: all[start..<(start + entry.compressedSize)]), format: .raw,
+                                     limit: entry.uncompressedSize)
                 }[...]
             } catch let failure as Zlib.Failure {
                 throw corrupt("deflate data are damaged (\(failure.reason))")
