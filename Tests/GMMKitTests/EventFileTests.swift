@@ -123,6 +123,26 @@ import Testing
         }
     }
 
+    /// Messages quote untrusted input within caps: a header of 100,000 names, a name of a
+    /// million characters and a binary file's bytes give one short line that says what it left out.
+    @Test func messagesCapWhatTheyQuote() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let names = (0..<100_000).map { "c\($0)" }
+        try directory.write(Array((names.joined(separator: ",") + "\n" + names.map { _ in "1" }.joined(separator: ",") + "\n").utf8), to: "wide.csv")
+        let wide = try #require(throws: DataTableError.self) { try DataTable.read(directory.file("wide.csv")).selecting(["m_ll"]) }
+        #expect(wide.description.count < 600 && wide.description.contains("c19, … and 99980 more"), "\(wide.description.prefix(700))")
+        let long = String(repeating: "x", count: 1_000_000)
+        try directory.write(Array("\(long),y\n1,2\n".utf8), to: "long.csv")
+        let longError = try #require(throws: DataTableError.self) { try DataTable.read(directory.file("long.csv")).selecting(["m_ll"]) }
+        #expect(longError.description.count < 600 && longError.description.contains("… (999880 more characters)"), "\(longError.description.prefix(700))")
+        let binary = DataTableError.missingColumn(path: "b.csv", column: "m_ll", available: ["\u{0}\u{7}ELF\u{1}"])
+        #expect(binary.description == "b.csv: no column 'm_ll'; the header has \\u{0}\\u{7}ELF\\u{1}.")
+        // Advice after the names stays whole.
+        let advised = DataTableError.missingColumn(path: "p.csv", column: "t", available: names + ["(or fix it for the file: p.csv@t=VALUE)"])
+        #expect(advised.description.hasSuffix("… and 99980 more, (or fix it for the file: p.csv@t=VALUE)."))
+    }
+
     @Test func hdf5DatasetsGroupsAndTables() throws {
         try Self.requireHDF5()
         let directory = try TemporaryDirectory()

@@ -36,10 +36,14 @@ public enum DataTableError: Error, CustomStringConvertible, Equatable {
             return "\(path): unsupported file type; use a NumPy .npy or .npz file, an HDF5 file (.h5, .hdf5) or a .csv file with a header line."
         case let .shape(path, expected, got): return "\(path): expected \(expected), got \(got)."
         case let .fieldCount(path, row, expected, got): return "\(path): row \(row) has \(got) fields, expected \(expected) (as in the header)."
-        case let .notANumber(path, row, column, text): return "\(path): row \(row), column '\(column)': '\(text)' is not a number."
-        case let .nonFinite(path, row, column, value): return "\(path): row \(row), column '\(column)' is \(value); values must be finite."
+        case let .notANumber(path, row, column, text):
+            return "\(path): row \(row), column '\(MessageQuoting.value(column))': '\(MessageQuoting.value(text))' is not a number."
+        case let .nonFinite(path, row, column, value): return "\(path): row \(row), column '\(MessageQuoting.value(column))' is \(value); values must be finite."
         case let .missingColumn(path, column, available):
-            return "\(path): no column '\(column)'; the header has \(available.joined(separator: ", "))."
+            // EventInput appends advice on fixing a missing parameter column as the last item.
+            let advice = available.last.flatMap { $0.hasPrefix("(or fix it for the file: ") ? $0 : nil }
+            let names = advice == nil ? available : Array(available.dropLast())
+            return "\(path): no column '\(MessageQuoting.value(column))'; the header has \(MessageQuoting.list(names, trailer: advice))."
         case let .empty(path): return "\(path): no rows."
         case let .corrupt(path, detail): return "\(path): cannot be read: \(detail)."
         case let .hdf5Unavailable(reason):
@@ -47,12 +51,12 @@ public enum DataTableError: Error, CustomStringConvertible, Equatable {
         case let .unavailableFilter(path, dataset, filter):
             return "\(path): dataset '\(dataset)' is compressed with \(filter), which the HDF5 library on this machine cannot decode; rewrite it with gzip (h5py: compression=\"gzip\") or uncompressed, or make the filter's plugin available (HDF5_PLUGIN_PATH)."
         case let .missingDataset(path, dataset, available):
-            return "\(path): no '\(dataset)'; the file has \(available.isEmpty ? "nothing readable" : available.joined(separator: ", "))."
+            return "\(path): no '\(MessageQuoting.value(dataset))'; the file has \(available.isEmpty ? "nothing readable" : MessageQuoting.list(available))."
         case let .nonInteger(path, row, column, value):
             return "\(path): row \(row), column '\(column)' is \(value), but '\(column)' is an integer observable; values must be whole numbers."
         case let .emptySelection(path, rows, detail):
             return "\(path): none of its \(rows) events passes the selection (every observable inside its interval): \(detail); check the intervals in the config and the units of the data."
-        case let .invalidSource(text, reason): return "data source '\(text)': \(reason)."
+        case let .invalidSource(text, reason): return "data source '\(MessageQuoting.value(text))': \(reason)."
         }
     }
 }
