@@ -68,14 +68,15 @@ struct CalibrationStudyCommand: ToolCommand {
         let result = try calibration.run(datasets: datasets, likelihood: { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) },
                                          progress: progress.update)
         let figure = try Self.figure(result)
-        try makeDirectoryPath(output)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeFileAtomically(try encoder.encode(CalibrationFile(model: model, events: events, pseudoDatasets: pseudoDatasets, seed: seed, result: result)),
-                                to: "\(output)/calibration.json")
-        try DataTable.write(result.testStatistics, columns: ["test_statistic"], to: "\(output)/test_statistics.npy")
-        try DataTable.write(result.fits.flatMap(\.values), columns: names, to: "\(output)/mle.npy")
-        try writeFileAtomically(Array(figure.svg.utf8), to: "\(output)/calibration.svg")
+        let mle = result.fits.flatMap(\.values)
+        try writeFilesAtomically([
+            ("calibration.json", Array(try encoder.encode(CalibrationFile(model: model, events: events, pseudoDatasets: pseudoDatasets, seed: seed, result: result)))),
+            ("test_statistics.npy", try NpyArray(shape: [result.testStatistics.count], doubles: result.testStatistics).encoded()),
+            ("mle.npy", try NpyArray(shape: names.count == 1 ? [mle.count] : [mle.count / max(1, names.count), names.count], doubles: mle).encoded()),
+            ("calibration.svg", Array(figure.svg.utf8)),
+        ], into: output)
         for line in Self.summary(result) { report.line(line) }
         report.line("wrote calibration.json, test_statistics.npy, mle.npy and calibration.svg to \(output) (\(Int(monotonicSeconds() - start)) s)")
     }

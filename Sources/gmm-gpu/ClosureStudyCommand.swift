@@ -171,10 +171,9 @@ struct ClosureStudyCommand: ToolCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let file = ClosureFile(model: model, data: data, trainingData: trainingData, binned: binned, bins: binned == nil ? nil : bins,
                                binnedDegree: binned == nil ? nil : binnedDegree, nullModel: nullModel ?? nullDirectory, result: result)
-        try makeDirectoryPath(output)
+        try writeFilesAtomically([("closure.json", Array(try encoder.encode(file))), ("summary.txt", Array((lines.joined(separator: "\n") + "\n").utf8))],
+                                 into: output)
         if let trainedNull, let nullDirectory { _ = try trainedNull.save(to: nullDirectory) }
-        try writeFileAtomically(try encoder.encode(file), to: "\(output)/closure.json")
-        try writeFileAtomically(Array((lines.joined(separator: "\n") + "\n").utf8), to: "\(output)/summary.txt")
         for line in lines { report.line(line) }
         report.line("wrote closure.json and summary.txt\(nullDirectory == nil ? "" : " and null-model/") to \(output) (\(Int(monotonicSeconds() - start)) s of fits)")
     }

@@ -244,8 +244,7 @@ struct InferCommand: ToolCommand {
             }
             files.append(("scan.svg", Array(plot.svg.utf8)))
         }
-        try makeDirectoryPath(output)
-        for (name, bytes) in files { try writeFileAtomically(bytes, to: "\(output)/\(name)") }
+        try writeFilesAtomically(files.map { (name: $0.0, bytes: $0.1) }, into: output)
         report.line("wrote \(files.map(\.0).joined(separator: ", ")) to \(output)")
     }
 

@@ -74,14 +74,13 @@ struct ReportCommand: ToolCommand {
             throw ValidationError("\(flag): expected \(expected), got \(got)")
         }
         let device = try deviceOption.open()
-        try makeDirectoryPath(output)
         let validation = try ValidationReport.make(model: trained, events: events, options: options, device: device) { report.line($0) }
         let html = try ValidationReportHTML.render(validation, sources: [
             SummaryRow(name: "Model", value: model), SummaryRow(name: "Data", value: data.joined(separator: ", ")),
             SummaryRow(name: "Device", value: deviceOption.device), SummaryRow(name: "Seed", value: "\(seed)"),
         ])
         let path = output + "/report.html"
-        try writeFileAtomically(Array(html.utf8), to: path)
+        try writeFilesAtomically([("report.html", Array(html.utf8))], into: output)
         report.line("wrote \(path) (\(html.utf8.count / 1024) KiB) in \(fixed(monotonicSeconds() - start, 1)) s")
     }
 }

@@ -85,11 +85,9 @@ struct RocCommand: ToolCommand {
         let record = RocFile(model: model, theta0: t0, theta1: t1, signal: signal, background: background,
                              eventsPerHypothesis: events, seed: events == nil ? nil : seed, curve: curve, points: points)
         let figure = try Self.figure(points: points, auc: curve.auc, error: curve.aucStandardError, theta0: t0, theta1: t1)
-        try makeDirectoryPath(output)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeFileAtomically(try encoder.encode(record), to: "\(output)/roc.json")
-        try writeFileAtomically(Array(figure.svg.utf8), to: "\(output)/roc.svg")
+        try writeFilesAtomically([("roc.json", Array(try encoder.encode(record))), ("roc.svg", Array(figure.svg.utf8))], into: output)
         Reporter(quiet: quiet).line("AUC = \(fixed(curve.auc, 4)) ± \(fixed(curve.aucStandardError, 4)) (\(signalEvents.count) signal events at θ1, "
             + "\(backgroundEvents.count) background events at θ0; effective \(fixed(curve.signalEffectiveCount, 1)) / \(fixed(curve.backgroundEffectiveCount, 1))); "
             + "wrote roc.json and roc.svg to \(output)")

@@ -87,4 +87,29 @@ import Testing
         #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
         #expect(try directory.contents() == ["pipe.npy"])
     }
+
+    /// A directory output is written as a whole: a new directory appears complete or not at
+    /// all, and in an existing one no file is replaced unless every file was written.
+    @Test func directoryOutputsAreWrittenAsAWhole() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let output = directory.file("out")
+        // The second file cannot be written (its directory does not exist, as a full disk fails a write).
+        #expect(throws: FileIOError.self) {
+            try writeFilesAtomically([("result.json", [1]), ("missing/scan.npy", [2])], into: output)
+        }
+        #expect(try directory.contents() == [])
+        try writeFilesAtomically([("result.json", [1]), ("scan.npy", [2])], into: output + "/")
+        #expect(try directory.contents() == ["out"])
+        #expect(try directory.contents(of: "out") == ["result.json", "scan.npy"])
+        #expect(throws: FileIOError.self) {
+            try writeFilesAtomically([("result.json", [3]), ("missing/scan.npy", [4])], into: output)
+        }
+        #expect(try directory.read("out/result.json") == [1] && directory.read("out/scan.npy") == [2])
+        #expect(try directory.contents(of: "out") == ["result.json", "scan.npy"])
+        try writeFilesAtomically([("result.json", [5])], into: output)
+        #expect(try directory.read("out/result.json") == [5] && directory.read("out/scan.npy") == [2])
+        // A path that is a file, not a directory.
+        #expect(throws: FileIOError.self) { try writeFilesAtomically([("a", [1])], into: output + "/result.json") }
+    }
 }

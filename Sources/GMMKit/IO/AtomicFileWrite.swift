@@ -43,6 +43,72 @@ public func writeFileAtomically(_ data: Data, to path: String) throws {
 ///   - body: writes the contents with `AtomicFileWriter.write(_:)`.
 /// - Throws: `FileIOError`, or whatever `body` throws (the destination is then untouched).
 public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter) throws -> Void) throws {
+    try commitTemporaryFile(try writeTemporaryFile(for: path, body), to: path)
+}
+
+/// Writes several files of one directory as a whole: every file is complete on disk before
+/// any replaces its destination, so a failure (a full disk) leaves the directory as it was.
+/// A directory that does not exist yet is built under a temporary name beside it and renamed
+/// into place, so a failure leaves nothing at all.
+///
+/// - Parameters:
+///   - files: file names inside `directory` and their contents.
+///   - directory: the output directory (its parent must exist or be creatable).
+/// - Throws: `FileIOError` naming the failed operation.
+public func writeFilesAtomically(_ files: [(name: String, bytes: [UInt8])], into directory: String) throws {
+    var directory = directory
+    while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
+    var info = stat()
+    if stat(directory, &info) == 0 {
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw FileIOError(operation: "write into", path: directory, code: 0, reason: "it exists and is not a directory; give a directory path (or a new one)")
+        }
+        var written: [(temporary: String, path: String)] = []
+        do {
+            for (name, bytes) in files {
+                let path = "\(directory)/\(name)"
+                written.append((try writeTemporaryFile(for: path) { try $0.write(bytes) }, path))
+            }
+        } catch {
+            for file in written { unlink(file.temporary) }
+            throw error
+        }
+        // Renames do not fail for want of space: past this point the set is written.
+        for (k, file) in written.enumerated() {
+            do {
+                try commitTemporaryFile(file.temporary, to: file.path)
+            } catch {
+                for rest in written[(k + 1)...] { unlink(rest.temporary) }
+                throw error
+            }
+        }
+        return
+    }
+    let (parent, name) = splitPath(directory)
+    try makeDirectoryPath(parent)
+    var template = Array("\(parent)/.\(name).tmp.XXXXXX".utf8CString)
+    let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in
+        guard let base = buffer.baseAddress else { return false }
+        return mkdtemp(base) != nil
+    }
+    guard created else { throw FileIOError(operation: "create a temporary directory for", path: directory, code: errno) }
+    let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    do {
+        for (name, bytes) in files { try writeFileAtomically(bytes, to: "\(temporary)/\(name)") }
+        guard chmod(temporary, 0o755) == 0 else { throw FileIOError(operation: "set the mode of", path: temporary, code: errno) }
+        guard rename(temporary, directory) == 0 else { throw FileIOError(operation: "rename a temporary directory onto", path: directory, code: errno) }
+    } catch {
+        for (name, _) in files { unlink("\(temporary)/\(name)") }
+        rmdir(temporary)
+        throw error
+    }
+    syncDirectory(parent)
+}
+
+/// The complete temporary file of an atomic write to `path`, closed and on disk; see
+/// ``writeFileAtomically(to:_:)``. The caller renames it with ``commitTemporaryFile(_:to:)``
+/// or removes it.
+func writeTemporaryFile(for path: String, _ body: (inout AtomicFileWriter) throws -> Void) throws -> String {
     let (directory, name) = splitPath(path)
     try checkReplaceableOutput(path)
     removeStaleTemporaryFiles(of: path)
@@ -75,16 +141,26 @@ public func writeFileAtomically(to path: String, _ body: (inout AtomicFileWriter
         unlink(temporaryPath)
         throw FileIOError(operation: "close", path: temporaryPath, code: code)
     }
+    return temporaryPath
+}
+
+/// Renames the complete temporary file `temporaryPath` over `path` and makes the rename
+/// durable; on failure the temporary file is removed.
+func commitTemporaryFile(_ temporaryPath: String, to path: String) throws {
     guard rename(temporaryPath, path) == 0 else {
         let code = errno
         unlink(temporaryPath)
         throw FileIOError(operation: "rename a temporary file onto", path: path, code: code)
     }
-    // Make the rename itself durable; a failure here leaves a complete file, so it is ignored.
-    let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if directoryDescriptor >= 0 {
-        _ = fsync(directoryDescriptor)
-        close(directoryDescriptor)
+    syncDirectory(splitPath(path).directory)
+}
+
+/// Makes renames in `directory` durable; a failure leaves complete files, so it is ignored.
+private func syncDirectory(_ directory: String) {
+    let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if descriptor >= 0 {
+        _ = fsync(descriptor)
+        close(descriptor)
     }
 }
 
