@@ -187,6 +187,20 @@ def save(path, x, theta, weights=None):
     os.replace(tmp, path)
 
 
+def generate_per_event(alphas_range, kt, points, events, seed, workers=None):
+    """θ drawn per event: `points` αs values uniform in `alphas_range` (seeded), `events` events
+    generated at each (one Pythia run per value); observables [N, d] and θ [N, 2]."""
+    rng = np.random.default_rng(seed)
+    alphas = rng.uniform(alphas_range[0], alphas_range[1], points)
+    tasks = [((float(a), kt), events, seed * 1000 + k + 1, False) for k, a in enumerate(alphas)]
+    workers = workers or os.cpu_count() or 1
+    with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+        parts = pool.map(_generate_chunk, tasks)
+    x = np.concatenate([p[0] for p in parts])
+    theta = np.concatenate([np.tile([a, kt], (len(p[0]), 1)) for p, a in zip(parts, alphas)])
+    return x, theta
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", required=True, help="output directory")
@@ -196,8 +210,25 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None, help="processes (default: every core)")
     parser.add_argument("--mass-bias", action="store_true", help="the weighted sample: off-peak masses enhanced, weights 1/bias")
     parser.add_argument("--name", help="file name (default: from θ)")
+    parser.add_argument("--per-event", metavar="LO,HI,K",
+                        help="θ drawn per event: K αs values uniform in [LO, HI] (kT from --theta), --events generated at each, one file")
     args = parser.parse_args(argv)
     theta = [float(v) for v in args.theta.split(",")]
+    if args.per_event:
+        lo, hi, k = args.per_event.split(",")
+        if not (float(lo) < float(hi) and int(k) >= 1):
+            parser.error(f"--per-event: expected LO,HI,K with LO < HI and K >= 1, got {args.per_event!r}")
+        os.makedirs(args.output, exist_ok=True)
+        start = time.time()
+        x, t = generate_per_event((float(lo), float(hi)), theta[1], int(k), args.events, args.seed, args.workers)
+        columns = {name: x[:, i] for i, name in enumerate(OBSERVABLES)}
+        columns.update({name: t[:, j] for j, name in enumerate(PARAMETERS)})
+        path = os.path.join(args.output, args.name or f"per_event_alphas{lo}-{hi}_{k}.npz")
+        tmp = path + ".tmp.npz"
+        np.savez(tmp, **columns)
+        os.replace(tmp, path)
+        print(f"{path}: {len(x)} events at {k} αs values in {time.time() - start:.1f} s")
+        return 0
     if len(theta) != 2:
         parser.error(f"--theta: expected alphas,kt, got {args.theta!r}")
     if args.events < 1:
