@@ -70,11 +70,10 @@ struct CalibrationStudyCommand: ToolCommand {
         let figure = try Self.figure(result)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let mle = result.fits.flatMap(\.values)
         try writeFilesAtomically([
             ("calibration.json", Array(try encoder.encode(CalibrationFile(model: model, events: events, pseudoDatasets: pseudoDatasets, seed: seed, result: result)))),
-            ("test_statistics.npy", try NpyArray(shape: [result.testStatistics.count], doubles: result.testStatistics).encoded()),
-            ("mle.npy", try NpyArray(shape: names.count == 1 ? [mle.count] : [mle.count / max(1, names.count), names.count], doubles: mle).encoded()),
+            ("test_statistics.npy", try DataTable.npyArray(result.testStatistics, columns: ["test_statistic"]).encoded()),
+            ("mle.npy", try DataTable.npyArray(result.fits.flatMap(\.values), columns: names).encoded()),
             ("calibration.svg", Array(figure.svg.utf8)),
         ], into: output)
         for line in Self.summary(result) { report.line(line) }

@@ -171,9 +171,11 @@ struct ClosureStudyCommand: ToolCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let file = ClosureFile(model: model, data: data, trainingData: trainingData, binned: binned, bins: binned == nil ? nil : bins,
                                binnedDegree: binned == nil ? nil : binnedDegree, nullModel: nullModel ?? nullDirectory, result: result)
+        // The null model first: its training is the study's longest step, kept even if the
+        // closure files cannot be written.
+        if let trainedNull, let nullDirectory { _ = try trainedNull.save(to: nullDirectory) }
         try writeFilesAtomically([("closure.json", Array(try encoder.encode(file))), ("summary.txt", Array((lines.joined(separator: "\n") + "\n").utf8))],
                                  into: output)
-        if let trainedNull, let nullDirectory { _ = try trainedNull.save(to: nullDirectory) }
         for line in lines { report.line(line) }
         report.line("wrote closure.json and summary.txt\(nullDirectory == nil ? "" : " and null-model/") to \(output) (\(Int(monotonicSeconds() - start)) s of fits)")
     }

@@ -35,7 +35,7 @@ struct ObservedEvents {
                 throw DataTableError.shape(path: weights, expected: "[\(table.rows)] (one weight per event of \(data))", got: "[\(w.rows), \(w.columns)]")
             }
             // A NaN or infinite weight would pass silently into every sum that uses it.
-            try w.checkFinite(columns: [0], names: ["weight"])
+            try w.checkFinite(columns: [0], names: [w.columnNames?.first ?? "weight"])
             self.weights = w.values
         }
     }

@@ -295,9 +295,6 @@ public struct DataTable: Sendable {
         var failure: (row: Int, field: Int, text: String, fieldCount: Int?)?
     }
 
-    /// Parses the lines in bytes `from..<to` of `base` (each ending in a newline or at `to`,
-    /// where `base[to]` is a newline or the terminating zero): `columns` numbers per line, blank
-    /// lines skipped. Newlines inside the range are overwritten with zeros.
     /// Whether the number at `text` is written as C's hexadecimal float (`0x1p3`, after
     /// optional white space and a sign), which strtod reads but a CSV number is not.
     static func startsHexadecimal(_ text: UnsafeMutablePointer<CChar>) -> Bool {
@@ -307,6 +304,9 @@ public struct DataTable: Sendable {
         return p.pointee == 48 && (p[1] == 120 || p[1] == 88)  // "0x", "0X"
     }
 
+    /// Parses the lines in bytes `from..<to` of `base` (each ending in a newline or at `to`,
+    /// where `base[to]` is a newline or the terminating zero): `columns` numbers per line, blank
+    /// lines skipped. Newlines inside the range are overwritten with zeros.
     static func parseCSVLines(_ base: UnsafeMutablePointer<UInt8>, from: Int, to end: Int, columns: Int) -> CSVChunk {
         var chunk = CSVChunk()
         chunk.values.reserveCapacity((end - from) / 8)
@@ -364,12 +364,19 @@ extension DataTable {
     /// file; an `.npz` archive (stored, as `np.savez`) or HDF5 file with one float64 1-D
     /// member/dataset per column named by `names`; or a `.csv` file with `names` as its header.
     /// Each reads back through ``read(_:dataset:)`` with the same column names.
+    /// [rows, names.count] values as the float64 array a `.npy` output holds: [rows] for one
+    /// column, else [rows, names.count].
+    public static func npyArray(_ values: [Double], columns names: [String]) throws -> NpyArray {
+        let columns = max(1, names.count)
+        return try NpyArray(shape: names.count == 1 ? [values.count / columns] : [values.count / columns, columns], doubles: values)
+    }
+
     public static func write(_ values: [Double], columns names: [String], to path: String) throws {
         let columns = max(1, names.count)
         let rows = values.count / columns
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") {
-            try NpyArray(shape: names.count == 1 ? [rows] : [rows, columns], doubles: values).write(toFile: path)
+            try npyArray(values, columns: names).write(toFile: path)
         } else if lower.hasSuffix(".csv") {
             var text = names.joined(separator: ",") + "\n"
             text.reserveCapacity(values.count * 12)
