@@ -176,6 +176,33 @@ import Glibc
         #expect(try DataTable.read("\(dir)/bom-lp.npy").rows == 2)
     }
 
+    /// An event of an unbounded observable far beyond the training events (the toy's x3 on
+    /// (−∞, ∞)) lies in the projection's exponential tail: a finite log-density that falls with
+    /// the distance, never −∞; samples reach into the tail too.
+    @Test func eventsBeyondTheTrainingRangeHaveAFiniteDensity() throws {
+        let (tool, dir) = try CommandLineTests.setUp()
+        let steps: [[String]] = [
+            ["toy", "--output", dir, "--events-per-point", "120", "--quiet"],
+            ["train", "--config", "\(dir)/config.yaml", "--data", "\(dir)/x.npy", "--theta", "\(dir)/theta.npy",
+             "--output", "\(dir)/model", "--max-epochs", "1", "--quiet"],
+        ]
+        for step in steps {
+            let (outcome, output) = try ChildProcess.run(tool, step, timeLimit: 300)
+            #expect(outcome == .exited(0), "gmm-gpu \(step[0]): \(output)")
+        }
+        let x3 = try NpyArray(contentsOfFile: "\(dir)/x.npy").doubles.enumerated().filter { $0.offset % 4 == 3 }.map(\.element)
+        let (lowest, highest) = (x3.min() ?? 0, x3.max() ?? 0)
+        let span = highest - lowest
+        let far = [highest + span, highest + 10 * span, highest + 100 * span, lowest - span, lowest - 100 * span]
+        try NpyArray(shape: [far.count, 4], doubles: far.flatMap { [400, 400, 0, $0] }).write(toFile: "\(dir)/far.npy")
+        let (outcome, output) = try ChildProcess.run(tool, ["logprob", "\(dir)/model", "--data", "\(dir)/far.npy", "--theta", "0,0",
+                                                            "--output", "\(dir)/far-lp.npy", "--quiet"], timeLimit: 120)
+        #expect(outcome == .exited(0), "\(output)")
+        let logp = try NpyArray(contentsOfFile: "\(dir)/far-lp.npy").doubles
+        #expect(logp.count == far.count && logp.allSatisfy(\.isFinite), "\(logp)")
+        if logp.count == far.count { #expect(logp[0] > logp[1] && logp[1] > logp[2] && logp[3] > logp[4], "\(logp)") }
+    }
+
     /// Two trainings into one directory: the second is refused while the first holds its lock.
     @Test func secondWriterToAnOutputDirectoryIsRefused() throws {
         let (tool, dir) = try Self.setUp()

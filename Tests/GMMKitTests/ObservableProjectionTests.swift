@@ -49,7 +49,10 @@ import Testing
         for p in try Self.projections() {
             let xs = Self.grid(p)
             let us = p.toLatent(xs)
-            #expect(us.first == -5 && us.last == 5, "\(p.name)")
+            // The knot range maps onto the whole latent interval, or inside it where a tail
+            // holds the mass beyond the outer knot.
+            #expect(p.densityLowerBound == p.supportLowerBound ? us.first == -5 : us.first! > -5, "\(p.name)")
+            #expect(p.densityUpperBound == p.supportUpperBound ? us.last == 5 : us.last! < 5, "\(p.name)")
             for k in 1..<xs.count where xs[k] > xs[k - 1] {
                 #expect(us[k] > us[k - 1], "\(p.name): not increasing at x = \(xs[k])")
             }
@@ -92,10 +95,27 @@ import Testing
             // Interior-point (Gauss) rule per segment: the Jacobian steps at the knots.
             // p_x(x) = q_u(h(x)) |h'(x)| must integrate over [x1, x2] to Q_u(h(x2)) - Q_u(h(x1)) (Eq. 8).
             let knots = p.table.knotsX
+            let density = { (x: Double) in exp(p.target.logDensity(p.toLatent(x)) + p.logAbsJacobian(x)) }
             var total = 0.0
             for j in 0..<(knots.count - 1) {
-                total += gauss3(knots[j], knots[j + 1]) { x in
-                    exp(p.target.logDensity(p.toLatent(x)) + p.logAbsJacobian(x))
+                // A segment a tail replaced is exponential: 64 pieces keep the rule's error below 1e-12.
+                let pieces = j == 0 || j == knots.count - 2 ? 64 : 1
+                let step = (knots[j + 1] - knots[j]) / Double(pieces)
+                for k in 0..<pieces { total += gauss3(knots[j] + step * Double(k), knots[j] + step * Double(k + 1), density) }
+            }
+            // A tail beyond an outer knot: pieces of doubling length out to 2^14 segment widths.
+            for (tailed, edge, width, direction) in [
+                (p.densityLowerBound < p.supportLowerBound, knots[0], knots[1] - knots[0], -1.0),
+                (p.densityUpperBound > p.supportUpperBound, knots[knots.count - 1], knots[knots.count - 1] - knots[knots.count - 2], 1.0),
+            ] where tailed {
+                var near = 0.0
+                for k in 0..<15 {
+                    let far = k == 0 ? width / 64 : near * 2
+                    for piece in 0..<64 {
+                        let (a, b) = (near + (far - near) * Double(piece) / 64, near + (far - near) * Double(piece + 1) / 64)
+                        total += gauss3(edge + direction * a, edge + direction * b, density) * direction
+                    }
+                    near = far
                 }
             }
             #expect(abs(total - 1) < 1e-9, "\(p.name): total probability \(total)")
@@ -182,10 +202,18 @@ import Testing
         #expect(abs(p.supportUpperBound - 115) < 1e-12)
         #expect(p.lowerBound == -.infinity && p.upperBound == .infinity)
         #expect(p.table.declaredLowerBound == nil)
-        // Inside the declared interval but beyond the table: checked call fails, unchecked clamps.
-        #expect(p.toLatent(200) == 5)
+        // Beyond the table on an unbounded side: the exponential tail, inside the latent interval.
+        #expect(p.densityLowerBound == -.infinity && p.densityUpperBound == .infinity)
+        #expect(p.toLatent(200) < 5 && p.toLatent(200) > p.toLatent(115) && p.toLatent(-100) > -5)
+        #expect(try p.checkedToLatent(200) == p.toLatent(200))
+        #expect(p.logAbsJacobian(1e6).isFinite)
+        // A table without tails (a file written before they existed): checked call fails, unchecked clamps.
+        var table = p.table
+        table.tails = .none
+        let untailed = try ObservableProjection(table: table)
+        #expect(untailed.toLatent(200) == 5)
         do {
-            _ = try p.checkedToLatent(200)
+            _ = try untailed.checkedToLatent(200)
             Issue.record("expected an error")
         } catch {
             guard case .valueOutsideSupport = error else { Issue.record("wrong error \(error)"); return }

@@ -229,7 +229,7 @@ public struct DensityModel: Sendable {
                     // Observable by observable, so each projection is bound once per chunk, not per value.
                     for (i, projection) in projections.enumerated() {
                         guard let projection else { continue }
-                        let (lower, upper) = (projection.supportLowerBound, projection.supportUpperBound)
+                        let (lower, upper) = (projection.densityLowerBound, projection.densityUpperBound)
                         for r in rows {
                             let v = x[r * d + i]
                             let latent = projection.toLatent(v)
@@ -246,8 +246,9 @@ public struct DensityModel: Sendable {
     }
 
     /// Σ_i log|dh_i/dx_i| per event, [N]: the data-space density is the latent one times this.
-    /// A value of an unbounded observable beyond the range its projection covers has no
-    /// probability under the model: −∞.
+    /// An unbounded side has an exponential tail (``ProjectionTail/exponential``), so every
+    /// finite value there has a finite density; only a projection without tails (a model file
+    /// written before they existed) gives −∞ beyond its last knot.
     public func logAbsJacobian(_ x: [Double]) throws -> [Double] {
         guard isPrepared else { throw ModelError.notFitted }
         return project(x, jacobian: true).logJacobian

@@ -12,6 +12,8 @@ extension ObservableProjection {
     ///   maximum, and every knot is raised to at least 1e-10 above its predecessor (then rescaled to end at 1),
     ///   so D_x is strictly increasing even when f = 0.
     /// - L_x(x) = (x − a) / (b − a).
+    /// - On an unbounded side the outermost segment becomes an exponential tail
+    ///   (``ProjectionTail/exponential``), so values beyond the data keep a positive density.
     ///
     /// - Parameters:
     ///   - name: observable name, used in errors.
@@ -66,6 +68,7 @@ extension ObservableProjection {
             projectionF: f, knotsX: knots.x, knotsQ: knots.q, target: target)
         var chosen = table
         chosen.interpolation = interpolation
+        chosen.tails = .exponential
         try self.init(table: chosen)
     }
 

@@ -1,6 +1,6 @@
 extension ObservableProjection {
-    /// ``toLatent(_:)`` after checking that x is finite, inside the declared interval and inside the
-    /// covered range. `index` (if given) is reported in the error.
+    /// ``toLatent(_:)`` after checking that x is finite, inside the declared interval and where the density
+    /// is positive (inside the knot table, or in a tail). `index` (if given) is reported in the error.
     ///
     /// - Throws: ``ProjectionError/nonFiniteValue(observable:index:value:)``,
     ///   ``ProjectionError/valueOutsideInterval(observable:index:value:lower:upper:)`` or
@@ -29,13 +29,13 @@ extension ObservableProjection {
         return fromLatent(u)
     }
 
-    /// Throws unless x is finite, in the declared interval and in the covered range.
+    /// Throws unless x is finite, in the declared interval and where the density is positive.
     private func check(_ x: Double, index: Int?) throws(ProjectionError) {
         guard x.isFinite else { throw .nonFiniteValue(observable: name, index: index, value: x) }
         guard x >= lowerBound, x <= upperBound else {
             throw .valueOutsideInterval(observable: name, index: index, value: x, lower: lowerBound, upper: upperBound)
         }
-        guard x >= supportLowerBound, x <= supportUpperBound else {
+        guard x >= densityLowerBound, x <= densityUpperBound else {
             throw .valueOutsideSupport(
                 observable: name, index: index, value: x,
                 supportLower: supportLowerBound, supportUpper: supportUpperBound)

@@ -17,6 +17,11 @@ import Darwin
 /// Integer observables are not projected: the model uses them as they are (identity, unit
 /// Jacobian), so no `ObservableProjection` is built for them.
 ///
+/// With ``ProjectionTail/exponential`` tails (every projection built since they exist) an
+/// unbounded side has no end: its outermost segment is an exponential tail that reaches Q_x = 0
+/// (or 1) only at infinity, so h maps the whole side into the latent interval and the density
+/// stays normalised and positive for every finite value.
+///
 /// The plain methods are unchecked and fast: out-of-range arguments are clamped to the covered
 /// range. The `checked…` variants throw ``ProjectionError`` naming the observable, the value and
 /// the interval.
@@ -33,6 +38,10 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
     private let slopes: [Double]
     /// dQ_x/dx at each knot for the monotone cubic curve, shape `[K]` (empty when linear).
     private let derivatives: [Double]
+    /// The exponential tail below the second knot (nil without one).
+    private let lowerTail: ExponentialTail?
+    /// The exponential tail above the last-but-one knot (nil without one).
+    private let upperTail: ExponentialTail?
 
     /// Name of the observable.
     public var name: String { table.name }
@@ -40,10 +49,16 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
     public var lowerBound: Double { table.declaredLowerBound ?? -.infinity }
     /// Declared upper bound (+∞ when unbounded).
     public var upperBound: Double { table.declaredUpperBound ?? .infinity }
-    /// Lower end of the range covered by the table (maps to u_min).
+    /// Lower end of the range covered by the knot table.
     public var supportLowerBound: Double { table.knotsX[0] }
-    /// Upper end of the range covered by the table (maps to u_max).
+    /// Upper end of the range covered by the knot table.
     public var supportUpperBound: Double { table.knotsX[table.knotsX.count - 1] }
+    /// Lower end of the range where the density is positive (maps to u_min): the first knot,
+    /// or −∞ with a lower tail.
+    public var densityLowerBound: Double { lowerTail == nil ? supportLowerBound : -.infinity }
+    /// Upper end of the range where the density is positive (maps to u_max): the last knot, or
+    /// +∞ with an upper tail.
+    public var densityUpperBound: Double { upperTail == nil ? supportUpperBound : .infinity }
     /// The latent target.
     public var target: LatentTarget { table.target }
 
@@ -92,9 +107,56 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
             }
             slopes.append(slope)
         }
+        let derivatives = table.interpolation == .monotoneCubic ? Self.monotoneDerivatives(xs, slopes) : []
+        let k = xs.count
+        let tailed = table.tails == .exponential
+        let (lowerTailed, upperTailed) = (tailed && table.declaredLowerBound == nil, tailed && table.declaredUpperBound == nil)
+        if lowerTailed && upperTailed && k < 3 {
+            throw .invalidTable(observable: name, reason: "tails on both unbounded sides need at least 3 knots, got \(k)")
+        }
+        // Each tail keeps its segment's mass and the density at the segment's inner knot.
+        lowerTail = lowerTailed
+            ? ExponentialTail(knot: xs[1], mass: qs[1], density: derivatives.isEmpty ? slopes[0] : derivatives[1]) : nil
+        upperTail = upperTailed
+            ? ExponentialTail(knot: xs[k - 2], mass: 1 - qs[k - 2], density: derivatives.isEmpty ? slopes[k - 2] : derivatives[k - 2]) : nil
         self.table = table
         self.slopes = slopes
-        derivatives = table.interpolation == .monotoneCubic ? Self.monotoneDerivatives(xs, slopes) : []
+        self.derivatives = derivatives
+    }
+
+    /// An exponential tail of Q_x beyond `knot`: the mass m = `mass` beyond it, falling off as
+    /// m·exp(−λ·|x − knot|) with λ = `density` / m (so dQ_x/dx is `density` at the knot).
+    struct ExponentialTail: Sendable, Equatable {
+        /// Where the tail starts.
+        let knot: Double
+        /// Q_x's mass beyond the knot, in (0, 1).
+        let mass: Double
+        /// λ, the tail's decay rate (per unit of x).
+        let rate: Double
+        /// log(m·λ) = log dQ_x/dx at the knot.
+        let logDensityAtKnot: Double
+
+        init(knot: Double, mass: Double, density: Double) {
+            self.knot = knot
+            self.mass = mass
+            rate = density / mass
+            logDensityAtKnot = log(density)
+        }
+
+        /// The mass beyond x, for x at distance `distance` >= 0 from the knot.
+        @inline(__always) func mass(at distance: Double) -> Double { mass * exp(-rate * distance) }
+
+        /// The distance from the knot beyond which `mass` of Q_x lies (floored so it stays finite).
+        @inline(__always) func distance(leaving remaining: Double) -> Double {
+            log(mass / max(remaining, .leastNormalMagnitude)) / rate
+        }
+    }
+
+    /// log dQ_x/dx at x if x lies in a tail, else nil.
+    @inline(__always) private func tailLogDerivative(_ x: Double) -> Double? {
+        if let t = lowerTail, x < t.knot { return t.logDensityAtKnot - t.rate * (t.knot - x) }
+        if let t = upperTail, x > t.knot { return t.logDensityAtKnot - t.rate * (x - t.knot) }
+        return nil
     }
 
     /// Fritsch–Butland knot derivatives: the weighted harmonic mean of the neighbouring
@@ -150,12 +212,14 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
 
     // MARK: Unchecked evaluation
 
-    /// Q_x(x), the data-space response curve in [0, 1]; x is clamped to the covered range.
+    /// Q_x(x), the data-space response curve in [0, 1]; beyond the knots x follows a tail, or is
+    /// clamped to the knot range on a side without one.
     public func responseCDF(_ x: Double) -> Double {
         tails(x).lower
     }
 
-    /// h(x) = Q_u⁻¹(Q_x(x)); x is clamped to the covered range (NaN stays NaN).
+    /// h(x) = Q_u⁻¹(Q_x(x)); beyond the knots x follows a tail, or is clamped to the knot range on
+    /// a side without one (NaN stays NaN).
     public func toLatent(_ x: Double) -> Double {
         let t = tails(x)
         return table.target.quantile(lower: t.lower, upper: t.upper)
@@ -167,6 +231,11 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         let xs = table.knotsX
         let qs = table.knotsQ
         let lower = table.target.cdf(u)
+        if let t = lowerTail, lower < t.mass { return t.knot - t.distance(leaving: lower) }
+        if let t = upperTail {
+            let upper = table.target.survival(u)
+            if upper < t.mass { return t.knot + t.distance(leaving: upper) }
+        }
         if lower <= 0.5 {
             let j = segment(containing: lower, in: qs)
             if !derivatives.isEmpty { return invertCubic(j, target: lower, fromUpper: false) }
@@ -184,6 +253,7 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
     /// log |dh/dx| at x given its latent value u = h(x) (saves recomputing h).
     public func logAbsJacobian(_ x: Double, latent u: Double) -> Double {
         if x.isNaN { return .nan }
+        if let tail = tailLogDerivative(x) { return tail - table.target.logDensity(u) }
         let xs = table.knotsX
         let j = segment(containing: x, in: xs)
         if !derivatives.isEmpty {
@@ -193,11 +263,13 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         return log(slopes[j]) - table.target.logDensity(u)
     }
 
-    /// log |dh/dx| = log Q_x'(x) − log q_u(h(x)); x is clamped to the covered range.
+    /// log |dh/dx| = log Q_x'(x) − log q_u(h(x)); beyond the knots x follows a tail, or is clamped
+    /// to the knot range on a side without one.
     ///
     /// Q_x' is the slope of the segment containing x (the right-hand segment at a knot).
     public func logAbsJacobian(_ x: Double) -> Double {
         if x.isNaN { return .nan }
+        if let tail = tailLogDerivative(x) { return tail - table.target.logDensity(toLatent(x)) }
         let j = segment(containing: x, in: table.knotsX)
         if !derivatives.isEmpty {
             let xs = table.knotsX
@@ -212,6 +284,14 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
     /// (Q_x(x), 1 − Q_x(x)), each computed from its own end of the segment for precision.
     private func tails(_ x: Double) -> (lower: Double, upper: Double) {
         if x.isNaN { return (.nan, .nan) }
+        if let t = lowerTail, x < t.knot {
+            let lower = t.mass(at: t.knot - x)
+            return (lower, 1 - lower)
+        }
+        if let t = upperTail, x > t.knot {
+            let upper = t.mass(at: x - t.knot)
+            return (1 - upper, upper)
+        }
         let xs = table.knotsX
         let qs = table.knotsQ
         let xc = min(max(x, xs[0]), xs[xs.count - 1])

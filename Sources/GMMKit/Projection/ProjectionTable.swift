@@ -7,6 +7,19 @@ public enum ProjectionInterpolation: String, Sendable, Equatable, Codable {
     case monotoneCubic = "monotone_cubic"
 }
 
+/// What Q_x does beyond the knot table on an unbounded side.
+public enum ProjectionTail: String, Sendable, Equatable, Codable {
+    /// Nothing: the density is zero beyond the first and last knots (files written before
+    /// tails existed).
+    case none
+    /// On each unbounded side the outermost segment is replaced by an exponential tail that
+    /// keeps the segment's mass and its density at the inner knot: 1 − Q_x(x) =
+    /// m·exp(−λ(x − x_{K−2})) above, Q_x(x) = m·exp(λ(x − x_1)) below, with m the segment's
+    /// mass and λ = Q_x'(knot)/m. Q_x then maps the whole unbounded side into (0, 1), so every
+    /// finite value has a positive, normalised density.
+    case exponential
+}
+
 /// The serialisable form of an ``ObservableProjection``: its piecewise-linear response curve
 /// Q_x as knot tables plus everything needed to rebuild the projection exactly.
 ///
@@ -15,7 +28,8 @@ public enum ProjectionInterpolation: String, Sendable, Equatable, Codable {
 /// bounds are stored as absent keys (`nil`) because JSON has no infinity.
 ///
 /// Keys: `name`, `lower_bound`, `upper_bound` (absent = unbounded), `projection_f`,
-/// `knots_x` `[K]`, `knots_q` `[K]`, `target` (``LatentTarget``).
+/// `knots_x` `[K]`, `knots_q` `[K]`, `target` (``LatentTarget``), `interpolation`, `tails`
+/// (``ProjectionTail``).
 public struct ProjectionTable: Sendable, Equatable, Codable {
     /// Name of the observable, used in error messages.
     public var name: String
@@ -34,6 +48,8 @@ public struct ProjectionTable: Sendable, Equatable, Codable {
     public var target: LatentTarget
     /// How Q_x runs between the knots (stored as `interpolation`; absent means linear).
     public var interpolation: ProjectionInterpolation = .linear
+    /// What Q_x does beyond the knots on an unbounded side (stored as `tails`; absent means none).
+    public var tails: ProjectionTail = .none
 
     /// Creates a table without validating it; ``ObservableProjection/init(table:)`` validates.
     public init(
@@ -58,6 +74,7 @@ public struct ProjectionTable: Sendable, Equatable, Codable {
         case knotsQ = "knots_q"
         case target
         case interpolation
+        case tails
     }
 
     /// Decodes a table; a missing `interpolation` reads as linear (the paper's, and the only
@@ -72,5 +89,6 @@ public struct ProjectionTable: Sendable, Equatable, Codable {
         knotsQ = try c.decode([Double].self, forKey: .knotsQ)
         target = try c.decode(LatentTarget.self, forKey: .target)
         interpolation = try c.decodeIfPresent(ProjectionInterpolation.self, forKey: .interpolation) ?? .linear
+        tails = try c.decodeIfPresent(ProjectionTail.self, forKey: .tails) ?? .none
     }
 }

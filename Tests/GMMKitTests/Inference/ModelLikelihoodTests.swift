@@ -172,11 +172,18 @@ import Testing
         #expect(throws: InferenceError.self) { try nll.value([0]) }
         #expect(throws: InferenceError.self) { try nll.value([0, .nan]) }
         #expect(throws: InferenceError.self) { try nll.values([[0, 0], [1]]) }
-        // Far beyond the range the projection of the unbounded x3 covers: zero data-space density.
+        // Far beyond the knots of the unbounded x3: its exponential tail gives a finite NLL; a
+        // projection without tails (a model file from before them) has zero density there.
         bad = x
         bad[3] = 1e6
+        #expect(try ModelLikelihood(model: model, data: bad, device: cpu, space: .data).value([0, 0]).isFinite)
+        var untailed = model
+        if var table = untailed.projections[3]?.table {
+            table.tails = .none
+            untailed.projections[3] = try ObservableProjection(table: table)
+        }
         #expect(throws: InferenceError.zeroDensity(field: "data", row: 0, detail: "a value beyond the range the model's latent projection covers")) {
-            try ModelLikelihood(model: model, data: bad, device: cpu, space: .data)
+            try ModelLikelihood(model: untailed, data: bad, device: cpu, space: .data)
         }
         #expect(throws: ModelError.notFitted) { try ModelLikelihood(model: try DensityModel(config: model.config), data: x, device: cpu) }
     }
