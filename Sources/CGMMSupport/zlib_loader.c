@@ -101,21 +101,25 @@ static long long over_limit(unsigned char *buffer, gmm_z_stream *stream, int (*e
 
 static long long run_stream(gmm_z_stream *stream, int (*step)(gmm_z_stream *, int), int (*end)(gmm_z_stream *),
                             int finish, const char *failure, const unsigned char *input, size_t input_length,
-                            size_t capacity, size_t limit, unsigned char **output, size_t *output_length, size_t *consumed,
-                            char *error, size_t error_length) {
+                            size_t capacity, size_t limit, int prefix_only, unsigned char **output, size_t *output_length,
+                            size_t *consumed, char *error, size_t error_length) {
     size_t used = 0, fed = 0;
     /* With a limit (not SIZE_MAX), the buffer never grows beyond limit + 1 bytes: one byte more than allowed
-       is how an overlong stream is detected. */
+       is how an overlong stream is detected. With `prefix_only` it holds exactly `limit` bytes, and a stream
+       that reaches them stops there without an error (its first `limit` bytes are the output). */
     int limited = limit != (size_t)-1;
-    if (limited && capacity > limit + 1) capacity = limit + 1;
+    size_t most = prefix_only ? limit : limit + 1;
+    if (limited && capacity > most) capacity = most;
+    if (capacity == 0) capacity = 1;
     unsigned char *buffer = malloc(capacity);
     if (!buffer) { end(stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
     int status = Z_OK;
     while (status != Z_STREAM_END) {
+        if (prefix_only && used >= limit) break;
         if (used == capacity) {
             if (limited && used > limit) return over_limit(buffer, stream, end, limit, error, error_length);
             size_t bigger = capacity * 2;
-            if (limited && bigger > limit + 1) bigger = limit + 1;
+            if (limited && bigger > most) bigger = most;
             unsigned char *grown = realloc(buffer, bigger);
             if (!grown) { free(buffer); end(stream); copy_message(NULL, "out of memory", error, error_length); return -1; }
             buffer = grown; capacity = bigger;
@@ -160,7 +164,21 @@ long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int 
         return -1;
     }
     return run_stream(&stream, p_inflate, p_inflate_end, 0, "invalid compressed data", input, input_length,
-                      input_length * 4 + 1024, limit, output, output_length, consumed, error, error_length);
+                      input_length * 4 + 1024, limit, 0, output, output_length, consumed, error, error_length);
+}
+
+long long gmm_zlib_inflate_prefix(const unsigned char *input, size_t input_length, int window_bits, size_t prefix,
+                                  unsigned char **output, size_t *output_length, char *error, size_t error_length) {
+    *output = NULL; *output_length = 0;
+    if (!loaded) { copy_message(NULL, "zlib is not loaded", error, error_length); return -1; }
+    gmm_z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    if (p_inflate_init2(&stream, window_bits, p_version(), (int)sizeof stream) != Z_OK) {
+        copy_message(stream.msg, "inflateInit2 failed", error, error_length);
+        return -1;
+    }
+    return run_stream(&stream, p_inflate, p_inflate_end, 0, "invalid compressed data", input, input_length,
+                      prefix, prefix, 1, output, output_length, NULL, error, error_length);
 }
 
 long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int window_bits, int level,
@@ -175,7 +193,7 @@ long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int 
         return -1;
     }
     return run_stream(&stream, p_deflate, p_deflate_end, 1, "deflate failed", input, input_length,
-                      input_length + input_length / 100 + 1024, (size_t)-1, output, output_length, NULL, error, error_length);
+                      input_length + input_length / 100 + 1024, (size_t)-1, 0, output, output_length, NULL, error, error_length);
 }
 
 unsigned int gmm_zlib_crc32(unsigned int crc, const unsigned char *data, size_t length) {

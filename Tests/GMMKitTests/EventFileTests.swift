@@ -95,10 +95,13 @@ import Testing
     @Test func npzMemberInflatingBeyondItsDeclaredSizeIsRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.file("zeros.npz")
-        try NpzArchive(members: [("a", try NpyArray(shape: [4_000_000], doubles: [Double](repeating: 0, count: 4_000_000)))])
-            .write(toFile: path, compressed: true)
-        let bytes = try directory.read("zeros.npz")
+        // An array of 109 float64 (1,000 bytes with its header) followed by 32 MB of zeros: the
+        // header agrees with a declared size of 1,000 bytes, the deflate data go on far beyond.
+        var zip = ZipWriter()
+        let array = try NpyArray(shape: [109], doubles: [Double](repeating: 0, count: 109)).encoded()
+        #expect(array.count == 1000)
+        try zip.add(name: "a.npy", data: array + [UInt8](repeating: 0, count: 32_000_000), compress: true)
+        let bytes = zip.finished()
         #expect(bytes.count < 100_000)
         // The central directory entry's uncompressed size (offset 24 after its signature).
         let signature: [UInt8] = [0x50, 0x4b, 1, 2]
@@ -120,6 +123,26 @@ import Testing
             Issue.record("an impossible declared size was inflated")
         } catch let DataTableError.corrupt(_, detail) {
             #expect(detail.contains("declares 4000000000 bytes") && detail.contains("more than deflate can produce"), "\(detail)")
+        }
+    }
+
+    /// A member whose npy header needs far fewer bytes than the member declares is refused
+    /// from its header, before the rest is inflated: here the rest is 32 MB of zeros with damaged
+    /// deflate data at their end, which a full inflation would report instead.
+    @Test func npzMemberLargerThanItsHeaderNeedsIsRefusedBeforeInflating() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let array = try NpyArray(shape: [10], doubles: (0..<10).map(Double.init)).encoded()
+        var zip = ZipWriter()
+        try zip.add(name: "a.npy", data: array + [UInt8](repeating: 0, count: 32_000_000), compress: true)
+        var bytes = zip.finished()
+        let signature: [UInt8] = [0x50, 0x4b, 1, 2]
+        let central = try #require((0..<(bytes.count - 4)).last { (i: Int) -> Bool in Array(bytes[i..<(i + 4)]) == signature })
+        for k in 0..<8 { bytes[central - 40 + k] ^= 0x5A }
+        try directory.write(bytes, to: "long.npz")
+        let path = directory.file("long.npz")
+        #expect(throws: NpyError.trailingData(path: "\(path)[a]", expectedBytes: 80, gotBytes: 32_000_000 + array.count - 128)) {
+            try DataTable.read(path)
         }
     }
 

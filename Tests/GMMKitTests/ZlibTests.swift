@@ -52,6 +52,24 @@ import Testing
         #expect(try Zlib.inflate(try [UInt8]().withUnsafeBytes { try Zlib.deflate($0, format: .raw) }, format: .raw, limit: 0) == [])
     }
 
+    /// A prefix is the stream's first bytes, however long the stream: the first 100 bytes of
+    /// text, the first 1000 of 10 MB of zeros whose end is damaged (never reached), and the whole
+    /// stream when it is shorter than the prefix asked for.
+    @Test func prefixInflatesOnlyThePrefix() throws {
+        for input in inputs().dropFirst() {
+            let packed = try input.withUnsafeBytes { try Zlib.deflate($0, format: .raw, level: 6) }
+            for count in [1, 100, input.count, input.count + 50] {
+                let prefix = try packed.withUnsafeBytes { try Zlib.inflatePrefix($0, format: .raw, count: count) }
+                #expect(prefix == Array(input.prefix(count)), "\(input.count) bytes, prefix \(count)")
+            }
+        }
+        let zeros = [UInt8](repeating: 0, count: 10_000_000)
+        var packed = try zeros.withUnsafeBytes { try Zlib.deflate($0, format: .raw, level: 9) }
+        packed.removeLast(packed.count / 2)
+        #expect(throws: Zlib.Failure.self) { try Zlib.inflate(packed, format: .raw) }
+        #expect(try packed.withUnsafeBytes { try Zlib.inflatePrefix($0, format: .raw, count: 1000) } == [UInt8](repeating: 0, count: 1000))
+    }
+
     @Test func crc32MatchesTheCheckValue() throws {
         #expect(try Array("123456789".utf8).withUnsafeBytes { try Zlib.crc32($0) } == 0xCBF4_3926)
     }

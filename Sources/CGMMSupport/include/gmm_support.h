@@ -108,6 +108,11 @@ int gmm_zlib_load(char *error, size_t error_length);
 long long gmm_zlib_inflate(const unsigned char *input, size_t input_length, int window_bits, size_t limit,
                            unsigned char **output, size_t *output_length, size_t *consumed,
                            char *error, size_t error_length);
+/// The first `prefix` bytes (fewer if the stream ends first) of the inflated `input`, in a new
+/// malloc'd buffer (free with free()): the stream is inflated no further than that, so a header
+/// can be read from a member of any declared size. Returns 0, or -1 with zlib's reason in `error`.
+long long gmm_zlib_inflate_prefix(const unsigned char *input, size_t input_length, int window_bits, size_t prefix,
+                                  unsigned char **output, size_t *output_length, char *error, size_t error_length);
 /// Compresses `input` at `level` (0-9) into a new malloc'd buffer (window_bits as above).
 long long gmm_zlib_deflate(const unsigned char *input, size_t input_length, int window_bits, int level,
                            unsigned char **output, size_t *output_length, char *error, size_t error_length);

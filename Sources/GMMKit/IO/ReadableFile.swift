@@ -93,14 +93,16 @@ final class ByteSource: ByteReading {
     let bytes: ArraySlice<UInt8>
     private var position: Int
 
-    /// `bytes` standing for a file called `path`.
-    init(bytes: ArraySlice<UInt8>, path: String) {
+    /// `bytes` standing for a file called `path` of `reportedSize` bytes (default: as many as
+    /// `bytes` holds; more when `bytes` is only the file's beginning).
+    init(bytes: ArraySlice<UInt8>, path: String, reportedSize: Int? = nil) {
         self.bytes = bytes
         self.path = path
+        size = reportedSize ?? bytes.count
         position = bytes.startIndex
     }
 
-    var size: Int { bytes.count }
+    let size: Int
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = min(buffer.count, bytes.endIndex - position)

@@ -53,6 +53,22 @@ enum Zlib {
         return Array(UnsafeBufferPointer(start: output, count: length))
     }
 
+    /// The first `count` bytes of the stream `data` of `format` inflates to (fewer when it ends
+    /// first), inflating no further: enough to read a header without paying for the rest.
+    /// - Throws: `Failure` for corrupt data, data that end before `count` bytes and before the
+    ///   stream's end, or when zlib is missing.
+    static func inflatePrefix(_ data: UnsafeRawBufferPointer, format: Format, count: Int) throws -> [UInt8] {
+        try load()
+        var message = [CChar](repeating: 0, count: 512)
+        var output: UnsafeMutablePointer<UInt8>? = nil
+        var length = 0
+        let status = gmm_zlib_inflate_prefix(data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, format.windowBits,
+                                             max(1, count), &output, &length, &message, message.count)
+        defer { free(output) }
+        guard status == 0, let output else { throw Failure(reason: String(cString: message)) }
+        return Array(UnsafeBufferPointer(start: output, count: min(length, max(0, count))))
+    }
+
     /// Compresses `data` at `level` (0 fastest … 9 smallest).
     static func deflate(_ data: UnsafeRawBufferPointer, format: Format, level: Int32 = 6) throws -> [UInt8] {
         try load()

@@ -27,6 +27,33 @@ extension NpyArray {
 
     /// Reads an npy file from `file`, a file or bytes in memory.
     init(source file: some ByteReading) throws {
+        let (header, dtype, count) = try Self.readLayout(from: file)
+        let values: NumericBuffer
+        switch dtype {
+        case .float32:
+            values = .float32(try Self.readBulk(Float.self, count: count, from: file))
+        case .float64:
+            values = .float64(try Self.readBulk(Double.self, count: count, from: file))
+        case .int32:
+            values = .float64(try Self.readBulk(Int32.self, count: count, from: file).map { Double($0) })
+        case .int64:
+            values = .float64(try Self.readBulk(Int64.self, count: count, from: file).map { Double($0) })
+        }
+        try self.init(shape: header.shape, values: values)
+    }
+
+    /// Checks that an npy file of `size` bytes whose first bytes are `prefix` (at least its
+    /// header, or the whole file when shorter) has a readable header whose shape and type need
+    /// exactly `size` bytes: an archive member's declared size is checked before it is inflated.
+    /// - Throws: `NpyError` as `init(contentsOfFile:)`, `.invalidHeader` when the header does not
+    ///   end within `prefix`.
+    static func checkLayout(prefix: ArraySlice<UInt8>, size: Int, name: String) throws {
+        _ = try readLayout(from: ByteSource(bytes: prefix, path: name, reportedSize: size))
+    }
+
+    /// Reads the magic, version and header of `file`, leaving it at the first data byte, and
+    /// checks that the data the header describes fill the rest of the file exactly.
+    private static func readLayout(from file: some ByteReading) throws -> (header: NpyHeader, dtype: NpyDType, count: Int) {
         let path = file.path
         let magicAndVersion = try file.readBytes(8)
         let magic = NpyHeader.magic
@@ -53,6 +80,9 @@ extension NpyArray {
             throw NpyError.truncatedHeader(path: path, expectedBytes: dataStart, gotBytes: file.size)
         }
         let headerText = try file.readBytes(headerLength)
+        if let source = file as? ByteSource, source.bytes.count < source.size, headerText.count < headerLength {
+            throw NpyError.invalidHeader(path: path, reason: "expected a header that ends within its first \(source.bytes.count) bytes, got a header of \(headerLength) bytes")
+        }
         guard headerText.count == headerLength else {
             throw NpyError.truncatedHeader(path: path, expectedBytes: dataStart, gotBytes: 8 + lengthBytes + headerText.count)
         }
@@ -78,18 +108,7 @@ extension NpyArray {
         if availableBytes > expectedBytes {
             throw NpyError.trailingData(path: path, expectedBytes: expectedBytes, gotBytes: availableBytes)
         }
-        let values: NumericBuffer
-        switch dtype {
-        case .float32:
-            values = .float32(try Self.readBulk(Float.self, count: count, from: file))
-        case .float64:
-            values = .float64(try Self.readBulk(Double.self, count: count, from: file))
-        case .int32:
-            values = .float64(try Self.readBulk(Int32.self, count: count, from: file).map { Double($0) })
-        case .int64:
-            values = .float64(try Self.readBulk(Int64.self, count: count, from: file).map { Double($0) })
-        }
-        try self.init(shape: header.shape, values: values)
+        return (header, dtype, count)
     }
 
     /// Reads `count` little-endian elements of a trivial type with one bulk copy.

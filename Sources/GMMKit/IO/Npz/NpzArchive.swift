@@ -32,10 +32,34 @@ public struct NpzArchive: Sendable, Equatable {
         parallelFor(entries.count, minimumPerChunk: 1) { range in
             for i in range {
                 let name = String(entries[i].name.dropLast(4))
-                results[i] = Result { try NpyArray(npyBytes: try zip.contents(of: entries[i]), name: "\(path)[\(name)]") }
+                results[i] = Result {
+                    try Self.checkDeclaredSize(of: entries[i], in: zip, name: "\(path)[\(name)]")
+                    return try NpyArray(npyBytes: try zip.contents(of: entries[i]), name: "\(path)[\(name)]")
+                }
             }
         }
         self.members = try entries.indices.map { i in (String(entries[i].name.dropLast(4)), try results[i]!.get()) }
+    }
+
+    /// How many leading bytes of a member are inflated to read its npy header (NumPy itself
+    /// refuses headers over 10,000 bytes).
+    static let headerPrefix = 65_536
+
+    /// Refuses a large member whose npy header needs another size than the archive declares,
+    /// from the header alone: a member cannot make the reader inflate more than its array needs.
+    /// A header that does not parse is left to the full read, which tells damage (CRC-32) from a
+    /// bad header.
+    /// - Throws: `NpyError.truncatedData` or `.trailingData` with both sizes.
+    private static func checkDeclaredSize(of entry: ZipArchive.Entry, in zip: ZipArchive, name: String) throws {
+        guard entry.uncompressedSize > headerPrefix else { return }
+        do {
+            try NpyArray.checkLayout(prefix: try zip.prefix(of: entry, count: headerPrefix), size: entry.uncompressedSize, name: name)
+        } catch let error as NpyError {
+            switch error {
+            case .truncatedData, .trailingData: throw error
+            default: return
+            }
+        }
     }
 
     /// Writes the archive atomically, deflating each member when `compressed` is true (as

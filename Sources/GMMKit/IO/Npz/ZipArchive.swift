@@ -97,22 +97,14 @@ struct ZipArchive {
     /// - Throws: `DataTableError.corrupt` for a truncated, undecodable or damaged member.
     func contents(of entry: Entry) throws -> ArraySlice<UInt8> {
         func corrupt(_ detail: String) -> DataTableError { .corrupt(path: path, detail: "member '\(entry.name)': \(detail)") }
-        let h = entry.localHeaderOffset
-        guard h >= 0, h + 30 <= bytes.count, Self.u32(bytes, h) == 0x0403_4b50 else { throw corrupt("local header missing (truncated or damaged archive)") }
-        let start = h + 30 + Int(Self.u16(bytes, h + 26)) + Int(Self.u16(bytes, h + 28))
-        guard entry.compressedSize >= 0, start + entry.compressedSize <= bytes.count else {
-            throw corrupt("data end beyond the end of the file (truncated)")
-        }
+        let start = try dataStart(of: entry)
         let data: ArraySlice<UInt8>
         switch entry.method {
         case 0:
             data = bytes[start..<(start + entry.compressedSize)]
         case 8:
-            // Deflate expands at most 1032:1; a member declaring more is damaged or hostile, and
-            // inflation stops at the declared size (a zip bomb cannot exhaust memory).
-            guard entry.uncompressedSize <= 1032 * entry.compressedSize + 1024 else {
-                throw corrupt("declares \(entry.uncompressedSize) bytes from \(entry.compressedSize) compressed ones, more than deflate can produce")
-            }
+            // Inflation stops at the declared size (a zip bomb cannot exhaust memory).
+            try checkDeflatedSize(of: entry)
             do {
                 data = try bytes.withUnsafeBytes { all in
                     try Zlib.inflate(UnsafeRawBufferPointer(rebasing: all[start..<(start + entry.compressedSize)]), format: .raw,
@@ -130,6 +122,52 @@ struct ZipArchive {
         let crc = try data.withUnsafeBytes { try Zlib.crc32($0) }
         guard crc == entry.crc32 else { throw corrupt("CRC-32 mismatch (the archive is damaged)") }
         return data
+    }
+
+    /// The first `count` bytes of `entry`'s uncompressed contents (fewer when it is shorter),
+    /// inflating no more than that: a member's header can be checked against its declared size
+    /// before the whole member is inflated. Not checked against the CRC-32 (``contents(of:)`` is).
+    /// - Throws: `DataTableError.corrupt` for a truncated or undecodable member.
+    func prefix(of entry: Entry, count: Int) throws -> ArraySlice<UInt8> {
+        let start = try dataStart(of: entry)
+        let n = min(count, entry.uncompressedSize)
+        switch entry.method {
+        case 0:
+            return bytes[start..<(start + min(n, entry.compressedSize))]
+        case 8:
+            try checkDeflatedSize(of: entry)
+            do {
+                return try bytes.withUnsafeBytes { all in
+                    try Zlib.inflatePrefix(UnsafeRawBufferPointer(rebasing: all[start..<(start + entry.compressedSize)]), format: .raw, count: n)
+                }[...]
+            } catch let failure as Zlib.Failure {
+                throw DataTableError.corrupt(path: path, detail: "member '\(entry.name)': deflate data are damaged (\(failure.reason))")
+            }
+        default:
+            return try contents(of: entry)  // refused there with the method named
+        }
+    }
+
+    /// Deflate expands at most 1032:1; a member declaring more is damaged or hostile.
+    /// - Throws: `DataTableError.corrupt` naming both sizes.
+    private func checkDeflatedSize(of entry: Entry) throws {
+        guard entry.uncompressedSize <= 1032 * entry.compressedSize + 1024 else {
+            throw DataTableError.corrupt(path: path, detail: "member '\(entry.name)': declares \(entry.uncompressedSize) bytes from \(entry.compressedSize) compressed ones, more than deflate can produce")
+        }
+    }
+
+    /// Where `entry`'s data begin in the archive, after its local header.
+    /// - Throws: `DataTableError.corrupt` when the local header is missing or the data run past
+    ///   the end of the file.
+    private func dataStart(of entry: Entry) throws -> Int {
+        func corrupt(_ detail: String) -> DataTableError { .corrupt(path: path, detail: "member '\(entry.name)': \(detail)") }
+        let h = entry.localHeaderOffset
+        guard h >= 0, h + 30 <= bytes.count, Self.u32(bytes, h) == 0x0403_4b50 else { throw corrupt("local header missing (truncated or damaged archive)") }
+        let start = h + 30 + Int(Self.u16(bytes, h + 26)) + Int(Self.u16(bytes, h + 28))
+        guard entry.compressedSize >= 0, start + entry.compressedSize <= bytes.count else {
+            throw corrupt("data end beyond the end of the file (truncated)")
+        }
+        return start
     }
 
     static func u16(_ b: [UInt8], _ i: Int) -> UInt16 { UInt16(b[i]) | UInt16(b[i + 1]) << 8 }
