@@ -20,10 +20,10 @@ struct InferCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(help: "Events, [N, d] (.npy) or a .csv naming the observables.")
+    @Option(help: ArgumentHelp("Event file to fit: the model's observables.", discussion: observedEventsDiscussion, valueName: "file"))
     var data: String
 
-    @Option(help: "Event weights, [N] (.npy/.csv).")
+    @Option(help: "Event weights, [N] (.npy/.csv); replaces a weight column of the data file.")
     var weights: String?
 
     @Option(name: .customLong("fix"), help: "Hold a parameter fixed: NAME=VALUE (repeatable).")
@@ -86,6 +86,7 @@ struct InferCommand: ToolCommand {
         let extension_ = try extendedSettings()
         let observed = try ObservedEvents(data: data, weights: weights, model: trained)
         let (x, eventWeights) = (observed.x, observed.weights)
+        if observed.weightColumnUsed { report.line("weights: the weight column of \(data)") }
         if let extension_ {
             guard !names.contains(extension_.normalisation.name) else {
                 throw ValidationError("--extended: the model has a parameter named '\(extension_.normalisation.name)', the name of the fitted normalisation; rename that parameter in the config")
@@ -199,7 +200,7 @@ struct InferCommand: ToolCommand {
         var files: [(String, [UInt8])] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let record = InferResult(model: model, data: data, weights: weights, space: likelihoodSpace.rawValue, events: eventCount,
+        let record = InferResult(model: model, data: data, weights: weights ?? (observed.weightColumnUsed ? "\(data) (column weight)" : nil), space: likelihoodSpace.rawValue, events: eventCount,
                                  confidenceLevels: levels, fit: result, minos: intervals, weightedErrors: weighted, extended: extendedRecord,
                                  modelTerm: modelTerm)
         files.append(("result.json", Array(try encoder.encode(record))))

@@ -19,24 +19,28 @@ struct ObservedEvents {
         self.count = count
     }
 
-    /// Reads `data` (and `weights`, one value per event) for `model`.
+    /// Reads `data`, `FILE[#DATASET]` as `train` reads it (and `weights`, one value per event,
+    /// else the file's `weight` column when it has one) for `model`: the model's observables by
+    /// name, θ columns ignored, a bare array [N, d].
     ///
     /// - Parameter option: the option that named `data`, for the error messages.
-    /// - Throws: file and format errors naming the file; a `ValidationError` for an empty file;
-    ///   `DataTableError.shape` for a weights file that is not [N].
+    /// - Throws: file and format errors naming the file and column; `DataTableError.emptySelection`
+    ///   for an empty file; `DataTableError.shape` for a weights file that is not [N];
+    ///   `DataTableError.invalidSource` for a θ fixed with `@NAME=VALUE`.
     init(data: String, weights: String? = nil, model: DensityModel, option: String = "--data") throws {
-        let table = try DataTable.read(data)
-        guard table.rows > 0 else { throw ValidationError("\(option) \(data): no events; give at least one event") }
-        x = try table.selecting(model.config.observables.map(\.name))
-        count = table.rows
-        if let weights {
-            let w = try DataTable.read(weights)
-            guard w.rows == table.rows, w.columns == 1 else {
-                throw DataTableError.shape(path: weights, expected: "[\(table.rows)] (one weight per event of \(data))", got: "[\(w.rows), \(w.columns)]")
-            }
-            // A NaN or infinite weight would pass silently into every sum that uses it.
-            try w.checkFinite(columns: [0], names: [w.columnNames?.first ?? "weight"])
-            self.weights = w.values
+        let source: EventSource
+        do {
+            source = try EventSource(parsing: data)
+        } catch DataTableError.invalidSource(_, let reason) {
+            throw ValidationError("\(option) \(data): \(reason)")
         }
+        let events = try EventInput(sources: [source], weightsFile: weights).readObserved(for: model.config)
+        x = events.x
+        count = events.count
+        self.weights = events.weights
+        weightColumnUsed = weights == nil && events.weights != nil
     }
+
+    /// Whether the weights came from the data file's `weight` column (not a weights file).
+    var weightColumnUsed = false
 }

@@ -11,7 +11,7 @@ struct RatioCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(help: ArgumentHelp("Event file (.npy, .npz, .csv, .h5/.hdf5): the model's observables, by name or in config order.", valueName: "file"))
+    @Option(help: ArgumentHelp("Event file: the model's observables (weights are not used).", discussion: observedEventsDiscussion, valueName: "file"))
     var data: String
 
     @Option(parsing: .unconditional, help: "The null hypothesis θ0, comma-separated (e.g. 0,0).")

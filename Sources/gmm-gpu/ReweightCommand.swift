@@ -11,10 +11,10 @@ struct ReweightCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(help: ArgumentHelp("Events drawn at θ0 (.npy, .npz, .csv, .h5/.hdf5): the model's observables.", valueName: "file"))
+    @Option(help: ArgumentHelp("Events drawn at θ0: the model's observables.", discussion: observedEventsDiscussion, valueName: "file"))
     var data: String
 
-    @Option(help: ArgumentHelp("The events' own weights, [N] (multiplied in).", valueName: "file"))
+    @Option(help: ArgumentHelp("The events' own weights, [N] (multiplied in); replaces a weight column of the data file.", valueName: "file"))
     var weights: String?
 
     @Option(parsing: .unconditional, help: "The θ0 the events were drawn at, comma-separated.")

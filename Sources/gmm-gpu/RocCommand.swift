@@ -19,10 +19,10 @@ struct RocCommand: ToolCommand {
     @Option(parsing: .unconditional, help: "The signal hypothesis θ1, comma-separated (e.g. 0.8,-0.8).")
     var theta1: String
 
-    @Option(help: ArgumentHelp("Events at θ1 (.npy, .npz, .csv, .h5/.hdf5): the model's observables.", valueName: "file"))
+    @Option(help: ArgumentHelp("Events at θ1: the model's observables.", discussion: observedEventsDiscussion, valueName: "file"))
     var signal: String?
 
-    @Option(help: ArgumentHelp("Events at θ0.", valueName: "file"))
+    @Option(help: ArgumentHelp("Events at θ0, read as --signal.", valueName: "file"))
     var background: String?
 
     @Option(help: ArgumentHelp("Weights of the signal events, [N_s].", valueName: "file"))

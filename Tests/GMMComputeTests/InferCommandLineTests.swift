@@ -95,12 +95,53 @@ import Glibc
         }
     }
 
+    /// `infer` and `ratio` read events as `train` does: an `.npz` member by `#MEMBER`, the
+    /// observables of a 2-D member `x` by `x[i]`, θ columns ignored, and a `weight` column as
+    /// the events' weights (recorded as such); a θ fixed for the file is refused, nothing written.
+    @Test func inferReadsEventsAsTrainDoes() throws {
+        let (tool, dir) = try Self.tinyModel()
+        let events = try DataTable.read("\(dir)/events.npy")
+        try #require(events.rows == 300 && events.columns == 4)
+        try NpzArchive(members: [("junk", try NpyArray(shape: [5, 2], doubles: [Double](repeating: 1, count: 10))),
+                                 ("events", try NpyArray(shape: [300, 4], doubles: events.values))])
+            .write(toFile: "\(dir)/member.npz", compressed: false)
+        try NpzArchive(members: [("x", try NpyArray(shape: [300, 4], doubles: events.values)),
+                                 ("cx", try NpyArray(shape: [300], doubles: [Double](repeating: 9, count: 300))),
+                                 ("weight", try NpyArray(shape: [300], doubles: [Double](repeating: 4, count: 300)))])
+            .write(toFile: "\(dir)/named.npz", compressed: true)
+        func infer(_ data: String, _ out: String) throws -> (ChildProcess.Outcome, String) {
+            try ChildProcess.run(tool, ["infer", "\(dir)/model", "--data", data, "--output", "\(dir)/\(out)"], timeLimit: 300)
+        }
+        for (data, out) in [("\(dir)/events.npy", "plain"), ("\(dir)/member.npz#events", "member"), ("\(dir)/named.npz", "named")] {
+            let (outcome, output) = try infer(data, out)
+            #expect(outcome == .exited(0), "infer --data \(data): \(output)")
+        }
+        let decoder = JSONDecoder()
+        let plain = try decoder.decode(WeightedRecord.self, from: Data(Self.read("\(dir)/plain/result.json").utf8))
+        let member = try decoder.decode(WeightedRecord.self, from: Data(Self.read("\(dir)/member/result.json").utf8))
+        let named = try decoder.decode(WeightedRecord.self, from: Data(Self.read("\(dir)/named/result.json").utf8))
+        #expect(member.fit.errors == plain.fit.errors && member.weightedErrors == nil && member.weights == nil)
+        // The weight column: a weighted fit (constant weights 4 shrink the Hesse errors), recorded.
+        #expect(named.weights == "\(dir)/named.npz (column weight)" && named.weightedErrors != nil)
+        for j in 0..<2 { #expect(named.fit.errors[j] < 0.75 * plain.fit.errors[j]) }
+
+        let (outcome, output) = try infer("\(dir)/events.npy@cx=0.5", "fixed")
+        #expect(outcome == .exited(2) && output.contains("cannot be fixed for the file"), "\(output)")
+        #expect(!CommandLineTests.exists("\(dir)/fixed"))
+        let ratio = ["ratio", "\(dir)/model", "--data", "\(dir)/member.npz#events", "--theta0", "0,0", "--theta1", "0.5,-0.3",
+                     "--output", "\(dir)/ratio.npy", "--quiet"]
+        let (ratioOutcome, ratioOutput) = try ChildProcess.run(tool, ratio, timeLimit: 300)
+        #expect(ratioOutcome == .exited(0), "\(ratioOutput)")
+        #expect(try DataTable.read("\(dir)/ratio.npy").rows == 300)
+    }
+
     /// The parts of result.json that the weighted fit's check reads.
     struct WeightedRecord: Decodable {
         struct Fit: Decodable { var errors: [Double] }
         var fit: Fit
         var weightedErrors: WeightedCovariance?
-        enum CodingKeys: String, CodingKey { case fit, weightedErrors = "weighted_errors" }
+        var weights: String?
+        enum CodingKeys: String, CodingKey { case fit, weights, weightedErrors = "weighted_errors" }
     }
 
     @Test func inferBadInputExitsWithCodeTwoAndWritesNothing() throws {

@@ -21,6 +21,10 @@ public struct EventInput: Sendable {
     /// data). Without it every event is kept (evaluation).
     public var applySelection: Bool
 
+    /// Whether only the observables and weights are read (``readObserved(for:)``): θ is what
+    /// the events are fitted for, so θ columns are ignored and a positional array is [N, d].
+    private var observablesOnly = false
+
     /// An input; see the type's documentation.
     public init(sources: [EventSource], thetaFile: String? = nil, weightsFile: String? = nil,
                 weightColumn: String = "weight", applySelection: Bool = true) {
@@ -29,6 +33,27 @@ public struct EventInput: Sendable {
         self.weightsFile = weightsFile
         self.weightColumn = weightColumn
         self.applySelection = applySelection
+    }
+
+    /// Reads the observables and weights of events whose θ is unknown (the data of a fit, a
+    /// likelihood ratio or a reweighting): columns as ``read(for:)`` finds them, θ columns
+    /// ignored, a positional array exactly [N, d], every event kept (the model's evaluation
+    /// refuses one outside an interval). The returned events have θ = 0, one column per
+    /// parameter, which means nothing: use ``Events/x`` and ``Events/weights``.
+    ///
+    /// - Throws: as ``read(for:)``, and ``DataTableError/invalidSource(text:reason:)`` for a θ
+    ///   fixed for a file or a θ file (θ is what is unknown).
+    public func readObserved(for config: ModelConfig) throws -> Events {
+        for source in sources where !source.fixedTheta.isEmpty {
+            throw DataTableError.invalidSource(text: source.description, reason: "these events are evaluated at the θ the command fits or is given, so θ cannot be fixed for the file; remove '@\(source.fixedTheta.keys.sorted().joined(separator: "=…,"))=…'")
+        }
+        if let thetaFile {
+            throw DataTableError.invalidSource(text: thetaFile, reason: "these events are evaluated at the θ the command fits or is given; a θ file does not apply")
+        }
+        var input = self
+        input.observablesOnly = true
+        input.applySelection = false
+        return try input.read(for: config).events
     }
 
     /// Reads every source and returns the selected events with the selection report.
@@ -128,7 +153,7 @@ public struct EventInput: Sendable {
         for (name, value) in source.fixedTheta where !value.isFinite {
             throw DataTableError.invalidSource(text: source.description, reason: "the fixed value of \(name), \(value), is not a finite number")
         }
-        let freeParameters = parameters.filter { source.fixedTheta[$0] == nil }
+        let freeParameters = observablesOnly ? [] : parameters.filter { source.fixedTheta[$0] == nil }
         let thetaTable = try thetaFile.map { try DataTable.read($0) }
         if let thetaTable, thetaTable.rows != n {
             throw DataTableError.shape(path: thetaTable.path, expected: "\(n) rows (one per event of \(path))", got: "\(thetaTable.rows) rows")
@@ -137,8 +162,13 @@ public struct EventInput: Sendable {
         if table.columnNames == nil {
             // Positional: observables, then the θ not fixed (unless a θ file gives them), then the weight.
             let inFile = thetaTable == nil ? freeParameters : []
-            let layouts = [names, names + inFile, names + inFile + [weightColumn]]
+            // Observed events: the observables alone (a column more could be θ or a weight).
+            let layouts = observablesOnly ? [names] : [names, names + inFile, names + inFile + [weightColumn]]
             guard let layout = layouts.first(where: { $0.count == table.columns }) else {
+                if observablesOnly {
+                    throw DataTableError.shape(path: path, expected: "[N, \(d)]: the observables \(names.joined(separator: ", ")) (weights from a named column or a weights file)",
+                                               got: "[\(n), \(table.columns)]")
+                }
                 let shown = Set(layouts.map(\.count)).sorted().map(String.init).joined(separator: ", ")
                 throw DataTableError.shape(path: path,
                                            expected: "[N, D] with D in {\(shown)}: the observables \(names.joined(separator: ", "))\(inFile.isEmpty ? "" : ", then θ \(inFile.joined(separator: ", "))"), then optionally the weight",
