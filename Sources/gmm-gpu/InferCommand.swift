@@ -117,82 +117,56 @@ struct InferCommand: ToolCommand {
         } ?? []
         let gridSizes = try scanNames.isEmpty ? [] : parsePoints(points, dimensions: scanNames.count)
 
-        let device = try deviceOption.open()
-        let shape: EventScoring
-        let eventCount = x.count / trained.observableCount
-        let memberLikelihoods: [ModelLikelihood]
-        if ensemble.count > 1 {
-            let combined = try EnsembleLikelihood(ensemble: ensemble, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
-            memberLikelihoods = combined.members
-            shape = combined
-        } else {
-            shape = try ModelLikelihood(model: trained, data: x, weights: eventWeights, device: device, space: likelihoodSpace)
-            memberLikelihoods = []
-        }
-        var nll: NegativeLogLikelihood = shape
-        var extendedRecord: InferResult.Extended?
+        var extendedTerm: ParameterInference.ExtendedTerm?
+        var ratePath: String?
         if let extension_ {
-            let ratePath = rate ?? "\(model)/\(RateModel.fileName)"
-            guard rate != nil || access(ratePath, F_OK) == 0 else {
-                throw ValidationError("--extended: the model has no rate model (\(ratePath)); retrain it with `gmm-gpu train` (which writes rate.json where its θ points determine one) or give --rate FILE")
+            let path = rate ?? "\(model)/\(RateModel.fileName)"
+            guard rate != nil || access(path, F_OK) == 0 else {
+                throw ValidationError("--extended: the model has no rate model (\(path)); retrain it with `gmm-gpu train` (which writes rate.json where its θ points determine one) or give --rate FILE")
             }
             let rateModel = try rate.map { try RateModel.load(from: $0) } ?? RateModel.load(modelDirectory: model)
-            let observed = eventWeights.map { $0.reduce(0, +) } ?? Double(eventCount)
-            guard let single = shape as? ModelLikelihood else { throw ValidationError("--extended reads one model") }
-            nll = try ExtendedLikelihood(shape: single, rate: rateModel, luminosity: extension_.luminosity, observedEvents: observed,
-                                         normalisationName: extension_.normalisation.name)
-            extendedRecord = InferResult.Extended(rate: ratePath, luminosity: extension_.luminosity, observedEvents: observed,
-                                                  normUncertainty: normUncertainty, expectedEventsAtMLE: nil)
+            extendedTerm = .init(rate: rateModel, luminosity: extension_.luminosity, normalisationName: extension_.normalisation.name)
+            ratePath = path
         }
-        let fit = MaximumLikelihoodFit(parameters: settings)
-        report.line("fitting \(fitNames.joined(separator: ", ")) to \(eventCount) events (\(likelihoodSpace.rawValue) space\(extension_ == nil ? "" : ", extended")"
-            + ", device \(device.name))")
-        let start = monotonicSeconds()
-        let result = try fit.fitFromGrid(nll)
-        report.line("MLE found: \(result.status.rawValue), \(result.evaluations) evaluations, \(fixed(monotonicSeconds() - start, 1)) s"
-            + (result.free.contains(true) ? "; MINOS intervals next" : ""))
-        var intervals: [[ProfileInterval]] = []
-        for level in levels {
-            intervals.append(result.free.contains(true) ? try fit.minos(nll, result: result, confidenceLevel: level) { interval in
+        let inference = ParameterInference(parameters: settings, confidenceLevels: levels, space: likelihoodSpace, extended: extendedTerm,
+                                           scan: scanNames.isEmpty ? nil : .init(parameters: scanNames, points: gridSizes, width: scanWidth))
+        let device = try deviceOption.open()
+        let outcome = try inference.run(ensemble, data: x, weights: eventWeights, device: device) { event in
+            switch event {
+            case let .fitting(events):
+                report.line("fitting \(fitNames.joined(separator: ", ")) to \(events) events (\(likelihoodSpace.rawValue) space\(extension_ == nil ? "" : ", extended")"
+                    + ", device \(device.name))")
+            case let .found(result, seconds):
+                report.line("MLE found: \(result.status.rawValue), \(result.evaluations) evaluations, \(fixed(seconds, 1)) s"
+                    + (result.free.contains(true) ? "; MINOS intervals next" : ""))
+            case let .interval(interval, level, seconds):
                 report.line("  MINOS \(interval.parameter) \(InferPlot.percent(level)): [\(fixed(interval.lower, 4)), \(fixed(interval.upper, 4))]"
-                    + "\(interval.valid ? "" : " (not valid)") — \(fixed(monotonicSeconds() - start, 1)) s")
-            } : [])
-        }
-        // An ensemble: every member fitted to the same events, their spread the model term.
-        var modelTerm: InferResult.ModelTerm?
-        if !memberLikelihoods.isEmpty, result.free.contains(true) {
-            let uncertainty = try fit.modelUncertainty(memberLikelihoods, result: result)
-            let widened = intervals.map { level in
-                level.map { interval -> ProfileInterval in
-                    let j = fitNames.firstIndex(of: interval.parameter) ?? 0
-                    return uncertainty.including(interval, index: j, lower: settings[j].lower, upper: settings[j].upper)
-                }
+                    + "\(interval.valid ? "" : " (not valid)") — \(fixed(seconds, 1)) s")
+            case .scanning:
+                report.line("scanning \(scanNames.joined(separator: " × ")) on \(gridSizes.map(String.init).joined(separator: "×")) points")
+            case let .scanned(done, total, seconds):
+                report.line("  scanned \(done)/\(total) points — \(fixed(seconds, 1)) s")
             }
-            modelTerm = InferResult.ModelTerm(members: ensemble.count, bootstrap: ensemble.bootstrap, uncertainty: uncertainty, intervals: widened)
-            report.line("ensemble of \(ensemble.count) members\(ensemble.bootstrap ? " (bootstrap)" : ""): model term "
-                + fitNames.indices.filter { result.free[$0] }.map { "\(fitNames[$0]) ± \(fixed(uncertainty.errors[$0], 4))" }.joined(separator: ", "))
         }
-        if let extended = nll as? ExtendedLikelihood {
-            let expected = try extended.expectedEvents(result.values)
-            extendedRecord?.expectedEventsAtMLE = expected
-            report.line("expected events at the MLE \(fixed(expected, 1)), observed \(fixed(extended.observedEvents, 1))")
+        let result = outcome.fit
+        if let term = outcome.modelTerm {
+            report.line("ensemble of \(term.members) members\(term.bootstrap ? " (bootstrap)" : ""): model term "
+                + fitNames.indices.filter { result.free[$0] }.map { "\(fitNames[$0]) ± \(fixed(term.uncertainty.errors[$0], 4))" }.joined(separator: ", "))
         }
-        // Weighted events: the Hesse errors of the weighted NLL are wrong (constant weights c
-        // scale them by 1/√c); the sandwich covariance is not.
-        var weighted: WeightedCovariance?
-        if eventWeights != nil, result.free.contains(true), let scoring = nll as? EventScoring {
-            let corrected = try fit.weightedCovariance(scoring, result: result)
-            weighted = corrected
-            printWarnings(["weighted events (effective number \(fixed(corrected.effectiveEvents, 1)) of \(eventCount)): "
+        if let extended = outcome.extended {
+            report.line("expected events at the MLE \(fixed(extended.expectedEventsAtMLE, 1)), observed \(fixed(extended.observedEvents, 1))")
+        }
+        if let corrected = outcome.weightedErrors {
+            printWarnings(["weighted events (effective number \(fixed(corrected.effectiveEvents, 1)) of \(outcome.events)): "
                            + "the errors corrected for the weights are 'weighted_errors' in result.json (shown as 'weights: ±'); the Hesse errors, "
                            + "MINOS intervals and scan regions treat the weighted NLL as an unweighted one"])
         }
         for (j, name) in fitNames.enumerated() {
-            let minos = (modelTerm?.intervals ?? intervals).first?.first { $0.parameter == name }
+            let minos = outcome.quotedIntervals.first?.first { $0.parameter == name }
             report.line("  \(name) = \(fixed(result.values[j], 4)) ± \(fixed(result.errors[j], 4))"
-                + (weighted.map { result.free[j] ? " (weights: ± \(fixed($0.errors[j], 4)))" : "" } ?? "")
-                + (modelTerm.map { result.free[j] ? " (model: ± \(fixed($0.uncertainty.errors[j], 4)))" : "" } ?? "")
-                + (minos.map { "  MINOS\(modelTerm == nil ? "" : " with the model term") \(InferPlot.percent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
+                + (outcome.weightedErrors.map { result.free[j] ? " (weights: ± \(fixed($0.errors[j], 4)))" : "" } ?? "")
+                + (outcome.modelTerm.map { result.free[j] ? " (model: ± \(fixed($0.uncertainty.errors[j], 4)))" : "" } ?? "")
+                + (minos.map { "  MINOS\(outcome.modelTerm == nil ? "" : " with the model term") \(InferPlot.percent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
         }
         report.line("status \(result.status.rawValue), −ln L = \(fixed(result.minimumNLL, 4)), \(result.evaluations) evaluations")
 
@@ -200,48 +174,19 @@ struct InferCommand: ToolCommand {
         var files: [(String, [UInt8])] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let record = InferResult(model: model, data: data, weights: weights ?? (observed.weightColumnUsed ? "\(data) (column weight)" : nil), space: likelihoodSpace.rawValue, events: eventCount,
-                                 confidenceLevels: levels, fit: result, minos: intervals, weightedErrors: weighted, extended: extendedRecord,
-                                 modelTerm: modelTerm)
+        let record = InferResult(outcome: outcome, model: model, data: data,
+                                 weights: weights ?? (observed.weightColumnUsed ? "\(data) (column weight)" : nil), space: likelihoodSpace,
+                                 extended: extension_.map { (ratePath ?? "", $0.luminosity, normUncertainty) })
         files.append(("result.json", Array(try encoder.encode(record))))
-        if !scanNames.isEmpty {
-            // The names were checked above: every one is a parameter of the model.
-            let axes = scanNames.enumerated().map { k, name -> [Double] in
-                let j = fitNames.firstIndex(of: name) ?? 0
-                let half = scanWidth * max(result.errors[j], 1e-6 * max(1, abs(result.values[j])))
-                let lo = max(settings[j].lower, result.values[j] - half), hi = min(settings[j].upper, result.values[j] + half)
-                let n = gridSizes[k]
-                return (0..<n).map { n == 1 ? result.values[j] : lo + (hi - lo) * Double($0) / Double(n - 1) }
-            }
-            report.line("scanning \(scanNames.joined(separator: " × ")) on \(gridSizes.map(String.init).joined(separator: "×")) points")
-            let scanStart = monotonicSeconds()
-            let scanProgress = { (done: Int, total: Int) in report.line("  scanned \(done)/\(total) points — \(fixed(monotonicSeconds() - scanStart, 1)) s") }
+        if let scan = outcome.scan {
+            let (values, axes, regions) = try scan.records()
+            files.append(("scan.npy", values.encoded()))
+            files.append(("scan.json", Array(try encoder.encode(axes))))
+            files.append(("contours.json", Array(try encoder.encode(regions))))
             let plot: Figure
-            if scanNames.count == 2 {
-                let scan2 = try fit.scan(nll, x: scanNames[0], xValues: axes[0], y: scanNames[1], yValues: axes[1], result: result, progress: scanProgress)
-                let regions = try levels.map { try scan2.region(confidenceLevel: $0) }
-                files.append(("scan.npy", try NpyArray(shape: [scan2.y.count, scan2.x.count], doubles: scan2.deltaTwoNLL.flatMap { $0 }).encoded()))
-                files.append(("scan.json", Array(try encoder.encode(ScanAxes(parameters: scanNames, axes: [scan2.x, scan2.y], bestFit: scan2.bestFit,
-                                                                               minimumNLL: scan2.minimumNLL, allConverged: scan2.allConverged,
-                                                                               values: "scan.npy: −2Δln L, [\(scan2.y.count), \(scan2.x.count)], row j at \(scanNames[1]) = y[j]")))))
-                files.append(("contours.json", Array(try encoder.encode(regions.map {
-                    RegionContours(confidenceLevel: $0.confidenceLevel, threshold: $0.threshold, contours: $0.contours, interval: nil)
-                }))))
-                plot = try InferPlot.twoDimensional(scan2, regions: regions)
-            } else {
-                let scan1 = try fit.scan(nll, parameter: scanNames[0], values: axes[0], result: result, progress: scanProgress)
-                var bounds: [RegionContours] = []
-                for level in levels {
-                    let threshold = try Wilks.threshold(confidenceLevel: level, degreesOfFreedom: 1)
-                    let interval = try? scan1.interval(confidenceLevel: level)
-                    bounds.append(RegionContours(confidenceLevel: level, threshold: threshold, contours: [], interval: interval.map { [$0.lower, $0.upper] }))
-                }
-                files.append(("scan.npy", try NpyArray(shape: [scan1.values.count], doubles: scan1.deltaTwoNLL).encoded()))
-                files.append(("scan.json", Array(try encoder.encode(ScanAxes(parameters: scanNames, axes: [scan1.values], bestFit: [scan1.bestFit],
-                                                                               minimumNLL: scan1.minimumNLL, allConverged: scan1.allConverged,
-                                                                               values: "scan.npy: −2Δln L, [\(scan1.values.count)]")))))
-                files.append(("contours.json", Array(try encoder.encode(bounds))))
-                plot = try InferPlot.oneDimensional(scan1, thresholds: bounds.map(\.threshold), levels: levels)
+            switch scan {
+            case let .twoDimensional(scan2, regions): plot = try InferPlot.twoDimensional(scan2, regions: regions)
+            case let .oneDimensional(scan1, bounds): plot = try InferPlot.oneDimensional(scan1, thresholds: bounds.map(\.threshold), levels: levels)
             }
             files.append(("scan.svg", Array(plot.svg.utf8)))
         }
@@ -277,12 +222,11 @@ struct InferCommand: ToolCommand {
     }
 
     /// The model's parameters, each free inside the θ range the model was trained on (where
-    /// `infer` fits).
+    /// `infer` fits): ``ParameterInference/parameters(of:)``.
     /// - Throws: a `ValidationError` for a model without parameters (`path` names it).
     static func fitParameters(_ model: DensityModel, path: String) throws -> [FitParameter] {
-        let names = model.config.parameters.names
-        guard !names.isEmpty else { throw ValidationError("the model at \(path) has no parameters θ to fit") }
-        return model.trainingThetaRanges.enumerated().map { j, range in FitParameter(name: names[j], lower: range.lowerBound, upper: range.upperBound) }
+        guard !model.config.parameters.names.isEmpty else { throw ValidationError("the model at \(path) has no parameters θ to fit") }
+        return try ParameterInference.parameters(of: model)
     }
 
     /// `--fix NAME=VALUE` options applied to the fit's `settings` (each value inside its bounds).
@@ -316,90 +260,5 @@ struct InferCommand: ToolCommand {
             throw ValidationError("--points: expected \(dimensions == 2 ? "NXxNY (e.g. 50x50)" : "N (e.g. 50)") with 3 to 1000 points per axis for the \(dimensions)-D scan, got '\(text)'")
         }
         return sizes
-    }
-}
-
-/// result.json of `gmm-gpu infer`.
-struct InferResult: Codable {
-    var format = "gmm-gpu-infer"
-    var formatVersion = 1
-    var model: String
-    var data: String
-    var weights: String?
-    var space: String
-    var events: Int
-    var confidenceLevels: [Double]
-    var fit: FitResult
-    /// MINOS intervals per confidence level (in `confidenceLevels` order), per free parameter.
-    var minos: [[ProfileInterval]]
-    /// With --weights: the covariance corrected for the weights (``WeightedCovariance``).
-    var weightedErrors: WeightedCovariance?
-    /// The Poisson term of `--extended` (absent without it).
-    var extended: Extended?
-    /// For an ensemble: the members' fits, their spread and the MINOS intervals widened by it
-    /// (absent for one model).
-    var modelTerm: ModelTerm?
-
-    /// The model term of an ensemble's fit.
-    struct ModelTerm: Codable {
-        var members: Int
-        var bootstrap: Bool
-        var uncertainty: ModelUncertainty
-        /// MINOS intervals with the model term added in quadrature, per level, per free parameter.
-        var intervals: [[ProfileInterval]]
-    }
-
-    /// The settings and outcome of the extended likelihood's Poisson term.
-    struct Extended: Codable {
-        var rate: String
-        var luminosity: Double
-        var observedEvents: Double
-        var normUncertainty: Double?
-        var expectedEventsAtMLE: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case rate, luminosity
-            case observedEvents = "observed_events"
-            case normUncertainty = "norm_uncertainty"
-            case expectedEventsAtMLE = "expected_events_at_mle"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case format, model, data, weights, space, events, fit, minos, extended
-        case weightedErrors = "weighted_errors"
-        case modelTerm = "model_term"
-        case formatVersion = "format_version"
-        case confidenceLevels = "confidence_levels"
-    }
-}
-
-/// scan.json of `gmm-gpu infer`: the axes of scan.npy.
-struct ScanAxes: Codable {
-    var parameters: [String]
-    var axes: [[Double]]
-    var bestFit: [Double]
-    var minimumNLL: Double
-    var allConverged: Bool
-    var values: String
-
-    enum CodingKeys: String, CodingKey {
-        case parameters, axes, values
-        case bestFit = "best_fit"
-        case minimumNLL = "minimum_nll"
-        case allConverged = "all_converged"
-    }
-}
-
-/// One entry of contours.json: a 2-D region's boundary or a 1-D interval.
-struct RegionContours: Codable {
-    var confidenceLevel: Double
-    var threshold: Double
-    var contours: [[[Double]]]
-    var interval: [Double]?
-
-    enum CodingKeys: String, CodingKey {
-        case threshold, contours, interval
-        case confidenceLevel = "confidence_level"
     }
 }
