@@ -95,16 +95,9 @@ extension StringProtocol {
     }
 }
 
-/// A number with `digits` decimals.
+/// A number with `digits` decimals (``formatFixed(_:decimals:minus:)``).
 func fixed(_ value: Double, _ digits: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let rounded = (abs(value) * scale).rounded()
-    let integer = Int(rounded / scale)
-    var fraction = String(Int(rounded.truncatingRemainder(dividingBy: scale)))
-    while fraction.count < digits { fraction = "0" + fraction }
-    return (value < 0 && rounded != 0 ? "-" : "") + "\(integer)" + (digits > 0 ? ".\(fraction)" : "")
+    formatFixed(value, decimals: digits)
 }
 
 

@@ -53,18 +53,18 @@ public struct LatentConfig: Sendable, Equatable, Codable {
     /// - Throws: ``ConfigError`` unless α > 0, β and γ are finite, α·β + γ > 0, and the interval is finite with lower < upper.
     public func validate(at path: String = "latent") throws(ConfigError) {
         guard alpha.isFinite, alpha > 0 else {
-            throw .invalidValue(path: "\(path).alpha", expected: "a finite number > 0", got: StableMath.format(alpha))
+            throw .invalidValue(path: "\(path).alpha", expected: "a finite number > 0", got: formatBound(alpha))
         }
         guard beta.isFinite else {
-            throw .invalidValue(path: "\(path).beta", expected: "a finite number", got: StableMath.format(beta))
+            throw .invalidValue(path: "\(path).beta", expected: "a finite number", got: formatBound(beta))
         }
         guard gamma.isFinite else {
-            throw .invalidValue(path: "\(path).gamma", expected: "a finite number", got: StableMath.format(gamma))
+            throw .invalidValue(path: "\(path).gamma", expected: "a finite number", got: formatBound(gamma))
         }
         guard alpha * beta + gamma > 0 else {
             throw .invalidValue(
                 path: "\(path).gamma", expected: "alpha * beta + gamma > 0 (a plateau of positive width)",
-                got: "\(StableMath.format(gamma)) (alpha * beta + gamma = \(alpha * beta + gamma))")
+                got: "\(formatBound(gamma)) (alpha * beta + gamma = \(alpha * beta + gamma))")
         }
         guard eventsPerKnot >= 1 else {
             throw .invalidValue(path: "\(path).events_per_knot", expected: "an integer >= 1", got: "\(eventsPerKnot)")
@@ -76,7 +76,7 @@ public struct LatentConfig: Sendable, Equatable, Codable {
         guard lo.isFinite, hi.isFinite, lo < hi else {
             throw .invalidValue(
                 path: "\(path).interval", expected: "finite [u_min, u_max] with u_min < u_max",
-                got: "[\(StableMath.format(lo)), \(StableMath.format(hi))]")
+                got: "[\(formatBound(lo)), \(formatBound(hi))]")
         }
     }
 

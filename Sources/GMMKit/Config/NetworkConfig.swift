@@ -79,7 +79,7 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         }
         func nonNegative(_ value: Double, _ key: String) throws(ConfigError) {
             guard value.isFinite, value >= 0 else {
-                throw .invalidValue(path: "\(path).\(key)", expected: "a finite number >= 0", got: StableMath.format(value))
+                throw .invalidValue(path: "\(path).\(key)", expected: "a finite number >= 0", got: formatBound(value))
             }
         }
         try atLeast(nGaussians, 1, "n_gaussians")
@@ -94,7 +94,7 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         try nonNegative(sSigma, "s_sigma")
         try nonNegative(epsilon, "epsilon")
         guard fSigma.isFinite, fSigma > 0 else {
-            throw .invalidValue(path: "\(path).f_sigma", expected: "a finite number > 0", got: StableMath.format(fSigma))
+            throw .invalidValue(path: "\(path).f_sigma", expected: "a finite number > 0", got: formatBound(fSigma))
         }
         for (i, width) in categoricalHidden.enumerated() {
             try atLeast(width, 1, "categorical_hidden[\(i)]")

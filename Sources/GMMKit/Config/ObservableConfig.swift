@@ -58,7 +58,7 @@ public struct ObservableConfig: Sendable, Equatable, Codable {
             throw .invalidValue(path: "\(path).name", expected: "a non-empty string", got: "\"\"")
         }
         let lo = interval.lower, hi = interval.upper
-        let shown = "[\(StableMath.format(lo)), \(StableMath.format(hi))]"
+        let shown = "[\(formatBound(lo)), \(formatBound(hi))]"
         guard !lo.isNaN, !hi.isNaN, lo < hi else {
             throw .invalidValue(path: "\(path).interval", expected: "lower < upper", got: shown)
         }
@@ -66,7 +66,7 @@ public struct ObservableConfig: Sendable, Equatable, Codable {
         case .continuous:
             guard projectionF >= 0, projectionF <= 1 else {
                 throw .invalidValue(
-                    path: "\(path).projection_f", expected: "a number in [0, 1]", got: StableMath.format(projectionF))
+                    path: "\(path).projection_f", expected: "a number in [0, 1]", got: formatBound(projectionF))
             }
         case .integer:
             guard lo.isFinite, hi.isFinite, lo == lo.rounded(), hi == hi.rounded() else {
@@ -97,7 +97,7 @@ public struct ObservableConfig: Sendable, Equatable, Codable {
             throw ConfigError.invalidValue(
                 path: reader.path("projection_f"),
                 expected: "no projection_f for an integer observable (integers are not projected); remove the key",
-                got: StableMath.format(f ?? 0))
+                got: formatBound(f ?? 0))
         }
         let unit = try reader.optional("unit", String.self, expected: "a string")
         self.init(name: name, kind: kind, interval: interval, projectionF: f ?? Self.defaultProjectionF, unit: unit)

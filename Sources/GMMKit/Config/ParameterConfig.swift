@@ -48,7 +48,7 @@ public struct ParameterConfig: Sendable, Equatable, Codable {
                 got: "\(reference.count) value\(reference.count == 1 ? "" : "s")")
         }
         for (i, value) in reference.enumerated() where !value.isFinite {
-            throw .invalidValue(path: "\(path).reference[\(i)]", expected: "a finite number", got: StableMath.format(value))
+            throw .invalidValue(path: "\(path).reference[\(i)]", expected: "a finite number", got: formatBound(value))
         }
         guard projectionEvents >= 1 else {
             throw .invalidValue(path: "\(path).projection_events", expected: "an integer >= 1", got: "\(projectionEvents)")

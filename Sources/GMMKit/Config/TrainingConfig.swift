@@ -70,11 +70,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         try atLeastOne(batchSize, "batch_size")
         guard learningRate.isFinite, learningRate > 0 else {
             throw .invalidValue(
-                path: "\(path).learning_rate", expected: "a finite number > 0", got: StableMath.format(learningRate))
+                path: "\(path).learning_rate", expected: "a finite number > 0", got: formatBound(learningRate))
         }
         guard lrUpdateFactor > 0, lrUpdateFactor < 1 else {
             throw .invalidValue(
-                path: "\(path).lr_update_factor", expected: "a number in (0, 1)", got: StableMath.format(lrUpdateFactor))
+                path: "\(path).lr_update_factor", expected: "a number in (0, 1)", got: formatBound(lrUpdateFactor))
         }
         try atLeastOne(lrPatience, "lr_patience")
         try atLeastOne(maxEpochs, "max_epochs")
@@ -82,15 +82,15 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         guard earlyStoppingMinDelta.isFinite, earlyStoppingMinDelta >= 0 else {
             throw .invalidValue(
                 path: "\(path).early_stopping_min_delta", expected: "a finite number >= 0",
-                got: StableMath.format(earlyStoppingMinDelta))
+                got: formatBound(earlyStoppingMinDelta))
         }
         guard thetaNoise.isFinite, thetaNoise >= 0 else {
-            throw .invalidValue(path: "\(path).theta_noise", expected: "a finite number >= 0 (grid spacings)", got: StableMath.format(thetaNoise))
+            throw .invalidValue(path: "\(path).theta_noise", expected: "a finite number >= 0 (grid spacings)", got: formatBound(thetaNoise))
         }
         guard validationFraction > 0, validationFraction < 1 else {
             throw .invalidValue(
                 path: "\(path).validation_fraction", expected: "a number in (0, 1)",
-                got: StableMath.format(validationFraction))
+                got: formatBound(validationFraction))
         }
     }
 

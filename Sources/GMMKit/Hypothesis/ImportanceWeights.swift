@@ -22,7 +22,7 @@ public struct ImportanceWeights: Sendable {
     public var meanWeight: Double { weights.isEmpty ? 0 : weights.reduce(0, +) / Double(weights.count) }
 
     /// Kish's effective sample size (Σw)² / Σw².
-    public var effectiveSampleSize: Double { ROCCurve.effectiveCount(weights) }
+    public var effectiveSampleSize: Double { GMMKit.effectiveSampleSize(weights) }
 
     /// Weights from log-densities of the same events under the target and the proposal.
     ///

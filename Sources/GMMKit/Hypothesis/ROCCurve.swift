@@ -100,8 +100,8 @@ public struct ROCCurve: Sendable, Codable, Equatable {
         self.points = points
         self.auc = auc
         aucStandardError = variance.squareRoot()
-        signalEffectiveCount = Self.effectiveCount(ws)
-        backgroundEffectiveCount = Self.effectiveCount(wb)
+        signalEffectiveCount = effectiveSampleSize(ws)
+        backgroundEffectiveCount = effectiveSampleSize(wb)
     }
 
     /// At most `maxPoints` (≥ 2) corners of the curve, evenly spaced in rank, the first
@@ -111,16 +111,6 @@ public struct ROCCurve: Sendable, Codable, Equatable {
         let n = points.count, m = Swift.max(2, maxPoints)
         guard n > m else { return points }
         return (0..<m).map { k in points[Int((Double(k) * Double(n - 1) / Double(m - 1)).rounded())] }
-    }
-
-    /// Kish's effective sample size (Σw)² / Σw² of weights `[N]`.
-    public static func effectiveCount(_ weights: [Double]) -> Double {
-        var sum = 0.0, squares = 0.0
-        for w in weights {
-            sum += w
-            squares += w * w
-        }
-        return squares > 0 ? sum * sum / squares : 0
     }
 
     /// Weights (unit when nil) checked against the scores; returns them and their total.

@@ -64,6 +64,6 @@ extension MaximumLikelihoodFit {
         let vd = (0..<p).map { i in (0..<p).map { j in free.reduce(0) { $0 + v[i][$1] * spread[$1][j] } } }
         let c = (0..<p).map { i in (0..<p).map { j in free.reduce(0) { $0 + vd[i][$1] * v[$1][j] } } }
         return WeightedCovariance(parameterNames: result.parameterNames, errors: (0..<p).map { c[$0][$0] > 0 ? c[$0][$0].squareRoot() : 0 },
-                                  covariance: c, effectiveEvents: weights.map(ROCCurve.effectiveCount) ?? Double(scores.count))
+                                  covariance: c, effectiveEvents: weights.map(effectiveSampleSize) ?? Double(scores.count))
     }
 }

@@ -21,8 +21,8 @@ extension DensityModel {
                 if d > distance { distance = d; farthest = v }
             }
             return farthest.map {
-                "θ \(config.parameters.names[j]) = \(StableMath.format($0)) is outside the training range [\(StableMath.format(range.lowerBound)), "
-                    + "\(StableMath.format(range.upperBound))]: the model extrapolates there, untested by its training events"
+                "θ \(config.parameters.names[j]) = \(formatBound($0)) is outside the training range [\(formatBound(range.lowerBound)), "
+                    + "\(formatBound(range.upperBound))]: the model extrapolates there, untested by its training events"
             }
         }
     }

@@ -117,21 +117,3 @@ public struct NiceTicks: Equatable, Sendable {
         return (exponent < 0 ? "⁻" : "") + body
     }
 }
-
-/// `value` rounded to `decimals` decimals, written without exponent (e.g. 0.25 → "0.25",
-/// −3 → "-3"); `minus` is the sign written before negative numbers.
-func formatFixed(_ value: Double, decimals: Int, minus: String = "-") -> String {
-    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : minus + "inf") }
-    let scale = pow(10, Double(decimals))
-    let rounded = (abs(value) * scale).rounded()
-    guard rounded < 9e15 else { return (value < 0 ? minus : "") + String(Int64(abs(value).rounded())) }
-    let whole = Int64(rounded / scale)
-    let fraction = Int64(rounded - Double(whole) * scale)
-    var text = String(whole)
-    if decimals > 0 {
-        var digits = String(fraction)
-        while digits.count < decimals { digits = "0" + digits }
-        text += "." + digits
-    }
-    return (value < 0 && rounded != 0 ? minus : "") + text
-}

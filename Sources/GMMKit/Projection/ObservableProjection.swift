@@ -90,7 +90,7 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         guard xs[0] >= lower, xs[xs.count - 1] <= upper else {
             throw .invalidTable(
                 observable: name,
-                reason: "knots span [\(xs[0]), \(xs[xs.count - 1])], outside the interval \(StableMath.formatInterval(lower, upper))")
+                reason: "knots span [\(xs[0]), \(xs[xs.count - 1])], outside the interval \(formatInterval(lower, upper))")
         }
         var slopes = [Double]()
         slopes.reserveCapacity(xs.count - 1)

@@ -41,34 +41,34 @@ public enum ProjectionError: Error, CustomStringConvertible, Equatable, Sendable
             return "observable '\(name)': got \(values) values but \(weights) weights; "
                 + "pass one weight per value (or no weights for unit weights)."
         case let .nonFiniteValue(name, index, value):
-            return "observable '\(name)'\(Self.at(index)): expected a finite value, got \(StableMath.format(value)); "
+            return "observable '\(name)'\(Self.at(index)): expected a finite value, got \(formatBound(value)); "
                 + "remove or fix non-finite entries."
         case let .nonFiniteWeight(name, index, weight):
-            return "observable '\(name)' weight at index \(index): expected a finite weight, got \(StableMath.format(weight)); "
+            return "observable '\(name)' weight at index \(index): expected a finite weight, got \(formatBound(weight)); "
                 + "remove or fix non-finite weights."
         case let .nonPositiveTotalWeight(name, total):
             return "observable '\(name)': the weights must sum to a positive number, got \(total); "
                 + "negative weights are allowed for some events but not for the sample as a whole."
         case let .valueOutsideInterval(name, index, value, lower, upper):
-            return "observable '\(name)'\(Self.at(index)): value \(StableMath.format(value)) is outside its interval "
-                + "\(StableMath.formatInterval(lower, upper)); remove the event or widen the interval in the model description."
+            return "observable '\(name)'\(Self.at(index)): value \(formatBound(value)) is outside its interval "
+                + "\(formatInterval(lower, upper)); remove the event or widen the interval in the model description."
         case let .valueOutsideSupport(name, index, value, lower, upper):
-            return "observable '\(name)'\(Self.at(index)): value \(StableMath.format(value)) is outside the range the projection covers, "
-                + "\(StableMath.formatInterval(lower, upper)) (for an unbounded side this is the reference data range plus a "
+            return "observable '\(name)'\(Self.at(index)): value \(formatBound(value)) is outside the range the projection covers, "
+                + "\(formatInterval(lower, upper)) (for an unbounded side this is the reference data range plus a "
                 + "\(Int(ObservableProjection.unboundedMarginFraction * 100))% margin); rebuild the projection from data covering "
                 + "this value, or declare a finite interval."
         case let .latentOutsideInterval(name, index, value, uMin, uMax):
-            return "observable '\(name)'\(Self.at(index)): latent value \(StableMath.format(value)) is outside the latent interval "
-                + "\(StableMath.formatInterval(uMin, uMax)); pass latent values inside it."
+            return "observable '\(name)'\(Self.at(index)): latent value \(formatBound(value)) is outside the latent interval "
+                + "\(formatInterval(uMin, uMax)); pass latent values inside it."
         case let .invalidInterval(name, lower, upper):
-            return "observable '\(name)': interval \(StableMath.formatInterval(lower, upper)) is invalid; "
+            return "observable '\(name)': interval \(formatInterval(lower, upper)) is invalid; "
                 + "expected lower < upper (either side may be infinite, neither NaN)."
         case let .invalidProjectionF(name, f):
-            return "observable '\(name)': projection constant f = \(StableMath.format(f)) is invalid; expected a value in [0, 1]."
+            return "observable '\(name)': projection constant f = \(formatBound(f)) is invalid; expected a value in [0, 1]."
         case let .invalidKnotCount(name, maxKnots):
             return "observable '\(name)': maxKnots = \(maxKnots) is invalid; expected at least 1."
         case let .invalidTarget(field, value, expected):
-            return "latent target \(field) = \(StableMath.format(value)) is invalid; expected \(expected)."
+            return "latent target \(field) = \(formatBound(value)) is invalid; expected \(expected)."
         case let .invalidTable(name, reason):
             return "observable '\(name)': invalid projection table: \(reason); rebuild the projection from data "
                 + "or restore the table from an unmodified model file."

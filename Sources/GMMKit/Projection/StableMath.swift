@@ -13,18 +13,4 @@ enum StableMath {
     static func softplus(_ x: Double) -> Double {
         max(x, 0) + log1p(exp(-abs(x)))
     }
-
-    /// Formats a bound for messages: `-inf`/`inf` for infinities, the shortest round-trip form otherwise.
-    static func format(_ value: Double) -> String {
-        if value == .infinity { return "inf" }
-        if value == -.infinity { return "-inf" }
-        return "\(value)"
-    }
-
-    /// Formats an interval `[lo, hi]` for messages, with open brackets on infinite sides.
-    static func formatInterval(_ lower: Double, _ upper: Double) -> String {
-        let left = lower.isFinite ? "[" : "("
-        let right = upper.isFinite ? "]" : ")"
-        return "\(left)\(format(lower)), \(format(upper))\(right)"
-    }
 }

@@ -227,7 +227,7 @@ extension ClosureStudy {
         var rows = [[Double]](repeating: [], count: points.count)
         for (i, k) in pointOf.enumerated() { rows[k] += events.x[(i * d)..<((i + 1) * d)] }
         return points.indices.map { k in
-            let where_ = zip(names, points[k]).map { "\($0)=\(StableMath.format($1))" }.joined(separator: ",")
+            let where_ = zip(names, points[k]).map { "\($0)=\(formatBound($1))" }.joined(separator: ",")
             return Sample(label: points.count == 1 ? label : "\(label)@\(where_)", trueTheta: points[k], x: rows[k], observableCount: d)
         }
     }
