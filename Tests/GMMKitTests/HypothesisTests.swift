@@ -148,5 +148,15 @@ import Glibc
         let l1 = try model.logProb(Array(x[0..<40]), theta: [1], device: cpu), l0 = try model.logProb(Array(x[0..<40]), theta: [0], device: cpu)
         // Float32 networks: batch shapes change the last bits.
         for i in 0..<20 { #expect(abs(llr.logRatios[i] - (l1[i] - l0[i])) < 1e-4) }
+        // logProb(atEach:) is logProb at each θ (one projection, replicated device passes).
+        let thetas: [[Double]] = [[-0.5], [0], [0.5], [1]]
+        let each = try model.logProb(atEach: thetas, events: Array(x[0..<40]), device: cpu)
+        #expect(each.count == 4)
+        for (k, t) in thetas.enumerated() {
+            let single = try model.logProb(Array(x[0..<40]), theta: t, device: cpu)
+            #expect(zip(each[k], single).allSatisfy { abs($0 - $1) < 1e-4 }, "θ = \(t)")
+        }
+        #expect(try model.logProb(atEach: thetas, events: [], device: cpu) == [[], [], [], []])
+        #expect(try model.logProb(atEach: [], events: Array(x[0..<40]), device: cpu).isEmpty)
     }
 }

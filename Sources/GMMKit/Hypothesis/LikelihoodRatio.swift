@@ -37,12 +37,17 @@ public struct LikelihoodRatio: Sendable {
 }
 
 extension DensityModel {
-    /// log p(x|θ_k) for the same events at each of several θ, in one batched pass.
+    /// log p(x|θ_k) for the same events at each of several θ: the events are projected and
+    /// encoded once, and evaluated at every θ by the likelihood's replicated device passes
+    /// (``ModelLikelihood``, data space).
     ///
     /// - Parameters:
     ///   - thetas: K parameter points, each `[p]`.
     ///   - x: events `[N, d]` in data space.
     /// - Returns: `[K][N]`: row k holds log p(x_i|θ_k).
+    /// - Throws: ``ModelError`` for a θ of the wrong size, events outside their intervals or
+    ///   non-finite; ``InferenceError/zeroDensity(field:row:detail:)`` for an event where the
+    ///   density is zero (beyond a projection without tails).
     public func logProb(atEach thetas: [[Double]], events x: [Double], device: Device) throws -> [[Double]] {
         let n = try rowCount(x, field: "x")
         let p = parameterCount
@@ -51,14 +56,7 @@ extension DensityModel {
                                            got: "\(theta.count) values")
         }
         if thetas.isEmpty { return [] }
-        var repeatedX = [Double](), perEvent = [Double]()
-        repeatedX.reserveCapacity(thetas.count * x.count)
-        perEvent.reserveCapacity(thetas.count * n * p)
-        for theta in thetas {
-            repeatedX.append(contentsOf: x)
-            for _ in 0..<n { perEvent.append(contentsOf: theta) }
-        }
-        let values = try logProb(repeatedX, theta: perEvent, device: device)
-        return (0..<thetas.count).map { k in Array(values[(k * n)..<((k + 1) * n)]) }
+        if n == 0 { return thetas.map { _ in [] } }
+        return try ModelLikelihood(model: self, data: x, device: device, space: .data).perEvent(thetas, gradient: false).logProb
     }
 }
