@@ -10,7 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // YAML model descriptions (Config/ModelConfig+Decoding.swift); Yams imports full Foundation.
+        // YAML model descriptions (Config/ModelConfig+Files.swift); Yams imports full Foundation.
         .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
     ],
     targets: [
