@@ -1,4 +1,5 @@
 import Testing
+import GMMTestSupport
 @testable import GMMCompute
 #if canImport(Glibc)
 import Glibc
@@ -8,16 +9,9 @@ import Glibc
 /// the 1% critical value 1.63/√n, categorical frequencies within 4 binomial standard errors,
 /// on the CPU and on `opencl:cpu`, with uniforms from ``SeededGenerator``.
 @Suite struct SamplingTests {
-    /// The KS statistic sup |F_n(x) − F(x)| of `samples` against `cdf`.
+    /// The KS statistic sup |F_n(x) − F(x)| of float `samples` against `cdf` (the shared one).
     static func kolmogorovSmirnov(_ samples: [Float], cdf: (Double) -> Double) -> Double {
-        let sorted = samples.map(Double.init).sorted()
-        let n = Double(sorted.count)
-        var worst = 0.0
-        for (i, x) in sorted.enumerated() {
-            let f = cdf(x)
-            worst = max(worst, f - Double(i) / n, Double(i + 1) / n - f)
-        }
-        return worst
+        GMMTestSupport.kolmogorovSmirnov(samples.map(Double.init), cdf: cdf)
     }
 
     /// `n` draws from `mixture` (one network, every row the same mixture) on `device`.

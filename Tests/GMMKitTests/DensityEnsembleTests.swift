@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 import GMMCompute
 #if canImport(Glibc)
@@ -44,7 +45,7 @@ import Glibc
         }
         let samples = try ensemble.sample(count: 4000, theta: theta, seed: 9, device: cpu)
         #expect(samples.count == 4000)
-        let d = ksStatistic(samples, cdf: cdf)
+        let d = kolmogorovSmirnov(samples, cdf: cdf)
         #expect(d < kolmogorovSmirnovCritical1Percent(n: 4000), "KS \(d)")
         #expect(try ensemble.sample(count: 100, theta: theta, seed: 9, device: cpu) == Array(try ensemble.sample(count: 100, theta: theta, seed: 9, device: cpu)))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 @Suite struct ObservableProjectionTests {
@@ -138,10 +139,10 @@ import Testing
         let fresh = Self.gammaSample(5000, seed: 22).filter { $0 <= p.supportUpperBound }
         let us = try p.checkedToLatent(fresh)
         #expect(us.allSatisfy { $0 >= -5 && $0 <= 5 })
-        let d = ksStatistic(us) { p.target.cdf($0) }
+        let d = kolmogorovSmirnov(us) { p.target.cdf($0) }
         // 1.36 / sqrt(n) is the 95% critical value; allow a loose factor of 2.
         #expect(d < 2 * 1.36 / sqrt(Double(us.count)), "KS statistic \(d)")
-        let dReference = ksStatistic(p.toLatent(reference)) { p.target.cdf($0) }
+        let dReference = kolmogorovSmirnov(p.toLatent(reference)) { p.target.cdf($0) }
         #expect(dReference < 0.005, "KS statistic on the reference data \(dReference)")
     }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 /// Parameter points spanning the training grid, its corners and off-grid values.
