@@ -41,8 +41,8 @@ let package = Package(
             ]
         ),
         // GMMKit too: the command-line tests write their input files (.npz, HDF5) with the library.
-        // Helpers shared by the test targets: goodness-of-fit statistics and quadrature.
-        .target(name: "GMMTestSupport", path: "Tests/GMMTestSupport"),
+        // Helpers shared by the test targets: goodness-of-fit statistics, quadrature, temporary directories.
+        .target(name: "GMMTestSupport", dependencies: ["GMMKit"], path: "Tests/GMMTestSupport"),
         .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "GMMKit", "CGMMSupport", "GMMTestSupport"]),
         .testTarget(name: "GMMKitTests", dependencies: ["GMMKit", "CGMMSupport", "GMMTestSupport"]),
     ],

@@ -1,4 +1,5 @@
 import Testing
+import GMMTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,10 +13,7 @@ import Glibc
         let folder = String(binary[..<(binary.lastIndex(of: "/") ?? binary.startIndex)])
         let tool = "\(folder)/gmm-gpu"
         try #require(access(tool, X_OK) == 0, "no gmm-gpu executable at \(tool)")
-        var template = Array("/tmp/gmm-gpu-cli.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-        try #require(made)
-        return (tool, String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return (tool, try TemporaryDirectory(prefix: "gmm-gpu-cli").path)
     }
 
     static func exists(_ path: String) -> Bool { access(path, R_OK) == 0 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 @Suite struct AtomicFileWriteTests {

@@ -1,4 +1,5 @@
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import CGMMSupport
 import Foundation
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 /// The readers behind `DataTable.read`: .npz (stored and deflated members), HDF5 (through the

@@ -1,4 +1,5 @@
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 /// `EventInput`: several files, θ fixed per file or in columns, weights, the selection by the

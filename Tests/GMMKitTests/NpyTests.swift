@@ -1,4 +1,5 @@
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 /// What numpy 2.x writes for `np.save(f, np.arange(6, dtype='<f4').reshape(2, 3))`.

@@ -1,4 +1,5 @@
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 /// A hand-made safetensors file: the header text (padded with spaces to `padTo`) and data.

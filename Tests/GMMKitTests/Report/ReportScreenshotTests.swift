@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GMMTestSupport
 @testable import GMMKit
 
 /// The chromium executable on PATH, or nil.

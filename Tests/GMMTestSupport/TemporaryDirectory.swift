@@ -7,11 +7,13 @@ import FoundationEssentials
 import GMMKit
 
 /// A fresh directory under /tmp for one test; `remove()` deletes it and its contents.
-struct TemporaryDirectory {
-    let path: String
+public struct TemporaryDirectory {
+    /// The directory's path.
+    public let path: String
 
-    init() throws {
-        var template = Array("/tmp/gmmkit-test.XXXXXX".utf8CString)
+    /// Creates `/tmp/PREFIX.XXXXXX`.
+    public init(prefix: String = "gmmkit-test") throws {
+        var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in
             guard let base = buffer.baseAddress else { return false }
             return mkdtemp(base) != nil
@@ -21,36 +23,36 @@ struct TemporaryDirectory {
     }
 
     /// The path of `name` inside the directory.
-    func file(_ name: String) -> String { "\(path)/\(name)" }
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
 
     /// The names of the entries in the directory.
-    func contents() throws -> [String] {
+    public func contents() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: path).sorted()
     }
 
     /// The names of the entries in the subdirectory `name`.
-    func contents(of name: String) throws -> [String] {
+    public func contents(of name: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: file(name)).sorted()
     }
 
     /// Sets the modification time of `name` to `seconds` ago.
-    func age(_ name: String, seconds: Int) throws {
+    public func age(_ name: String, seconds: Int) throws {
         let then = time(nil) - seconds
         var times = [timeval(tv_sec: then, tv_usec: 0), timeval(tv_sec: then, tv_usec: 0)]
         guard utimes(file(name), &times) == 0 else { throw FileIOError(operation: "set the times of", path: file(name), code: errno) }
     }
 
     /// Writes raw bytes (not atomically: for making corrupt fixtures).
-    func write(_ bytes: [UInt8], to name: String) throws {
+    public func write(_ bytes: [UInt8], to name: String) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
     }
 
     /// Reads a file's bytes.
-    func read(_ name: String) throws -> [UInt8] {
+    public func read(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: file(name))))
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
