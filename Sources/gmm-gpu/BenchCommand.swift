@@ -50,11 +50,11 @@ struct ToyBenchCommand: ToolCommand {
         let data = try ToyModel().makeDataset(eventsPerPoint: eventsPerPoint, grid: ToyModel.trainingGrid, seed: seed)
         let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
         report.line("toy: \(events.count) events (\(eventsPerPoint) per θ point), device \(device.name): \(device.summary)")
-        let start = monotonicSeconds()
+        let start = Stopwatch()
         let model = try DensityModel(config: modelConfig).fit(events, device: device, options: TrainingOptions(timeLimit: timeLimit)) { p in
             report.line("epoch \(p.epoch.epoch)  train \(fixed(p.epoch.trainingLoss, 5))  validation \(fixed(p.epoch.validationLoss, 5))  lr \(p.epoch.learningRate)  \(fixed(p.epoch.seconds, 1)) s\(p.isBest ? "  *" : "")")
         }
-        let seconds = monotonicSeconds() - start
+        let seconds = start.seconds
         let points = try ToyAccuracy.evaluate(model, events: testEvents, device: device)
         print("trained \(model.history.epochs.count) epochs in \(fixed(seconds, 1)) s (best epoch \(model.history.bestEpoch); \(model.history.stopReason))")
         print("   cx     cy    KL [nats/event]")

@@ -58,11 +58,11 @@ struct CalibrationStudyCommand: ToolCommand {
         guard free >= 1 else { throw ValidationError("--fix: every parameter is fixed; leave at least one free to fit") }
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
-        let start = monotonicSeconds()
+        let start = Stopwatch()
         report.line("drawing \(pseudoDatasets) pseudo-datasets of \(events) events at θ = (\(theta)) from the model")
         let datasets = try PseudoDatasets.model(trained, theta: truth, events: events, count: pseudoDatasets, seed: seed, device: device)
         report.line("fitting \(settings.filter(\.isFree).map(\.name).joined(separator: ", ")) to each (start: the best of θ_true and a grid over the training range)")
-        let progress = TenthsProgress(total: pseudoDatasets) { report.line("fitted \($0)/\(pseudoDatasets) — \(Int(monotonicSeconds() - start)) s") }
+        let progress = TenthsProgress(total: pseudoDatasets) { report.line("fitted \($0)/\(pseudoDatasets) — \(Int(start.seconds)) s") }
         let calibration = CoverageCalibration(trueTheta: truth, fit: fit, confidenceLevels: levels,
                                               gridStartPoints: MaximumLikelihoodFit.startGridPointsPerAxis(freeParameters: free))
         let result = try calibration.run(datasets: datasets, likelihood: { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) },
@@ -77,7 +77,7 @@ struct CalibrationStudyCommand: ToolCommand {
             ("calibration.svg", Array(figure.svg.utf8)),
         ], into: output)
         for line in Self.summary(result) { report.line(line) }
-        report.line("wrote calibration.json, test_statistics.npy, mle.npy and calibration.svg to \(output) (\(Int(monotonicSeconds() - start)) s)")
+        report.line("wrote calibration.json, test_statistics.npy, mle.npy and calibration.svg to \(output) (\(Int(start.seconds)) s)")
     }
 
     /// The figures against their expectations, one line each.

@@ -85,99 +85,58 @@ struct ClosureStudyCommand: ToolCommand {
         if let nullTimeLimit, !(nullTimeLimit > 0) { throw ValidationError("--null-time-limit: expected a number of seconds > 0, got \(nullTimeLimit)") }
         let levels = try InferCommand.confidenceLevels(confidence)
         let ensemble = try DensityEnsemble.load(from: model)
-        let trained = ensemble.members[0]
-        let config = trained.config
-        let names = config.parameters.names
-        var settings = try InferCommand.fitParameters(trained, path: model)
+        let config = ensemble.config
+        var settings = try InferCommand.fitParameters(ensemble.members[0], path: model)
         try InferCommand.apply(fixes: fixes, to: &settings)
         guard settings.contains(where: \.isFree) else { throw ValidationError("--fix: every parameter is fixed; leave at least one free to fit") }
-        let binnedIndex = try binned.map { name -> Int in
-            guard let i = config.observables.firstIndex(where: { $0.name == name }) else {
-                throw ValidationError("--binned: the model has no observable '\(name)' (its observables: \(config.observables.map(\.name).joined(separator: ", ")))")
-            }
-            return i
-        }
         let report = Reporter(quiet: quiet)
         var samples: [ClosureStudy.Sample] = []
         for text in data {
             let loaded = try EventInput(sources: [try EventSource(parsing: text)], applySelection: true).read(for: config)
-            guard loaded.events.weights == nil else {
-                throw ValidationError("--data \(text): the held-out events are weighted; closure fits unweighted events (a weighted fit's MINOS intervals and Wilks regions are not calibrated)")
-            }
-            let found = ClosureStudy.samples(from: loaded.events, label: text, parameterNames: names)
+            let found = try ClosureWorkflow.samples(from: loaded.events, label: text, parameterNames: config.parameters.names)
             for sample in found {
                 report.line("held-out \(sample.label): \(sample.count) events after the selection (\(fixed(100 * loaded.selection.efficiency, 1))%) at θ = (\(sample.trueTheta.map { fixed($0, 4) }.joined(separator: ", ")))")
             }
             samples += found
         }
-        let study = ClosureStudy(settings: ClosureStudy.Settings(events: events, maxSubsets: maxSubsets, confidenceLevels: levels, seed: seed, minos: !noMinos),
-                                 fit: MaximumLikelihoodFit(parameters: settings))
-        try study.settings.validate()
-        for sample in samples {
-            guard sample.count >= events else {
-                throw ValidationError("--data \(sample.label): \(sample.count) events after the selection, fewer than one subset of --events \(events); give more events or a smaller --events")
-            }
-            for (parameter, value) in zip(settings, sample.trueTheta) where parameter.isFree && !(value >= parameter.lower && value <= parameter.upper) {
-                throw ValidationError("--data \(sample.label): the true \(parameter.name) = \(value) is outside the model's training range [\(parameter.lower), \(parameter.upper)], where the fits run; closure needs held-out θ inside it")
-            }
-        }
+        var nullTest: ClosureWorkflow.NullTest?
+        if null { nullTest = try nullModel.map { .model(try DensityModel.load(from: $0)) } ?? .train(timeLimit: nullTimeLimit) }
+        let workflow = ClosureWorkflow(settings: ClosureStudy.Settings(events: events, maxSubsets: maxSubsets, confidenceLevels: levels, seed: seed, minos: !noMinos),
+                                       parameters: settings, binned: binned.map { .init(observable: $0, bins: bins, degree: binnedDegree) },
+                                       null: nullTest)
         let device = try deviceOption.open()
         let training = trainingData.isEmpty ? nil
             : try EventInput(sources: try trainingData.map(EventSource.init(parsing:)), applySelection: true).read(for: config).events
-        // An ensemble: its mean density, and each subset's model term from its members.
-        var methods = [ensemble.count == 1
-            ? ClosureStudy.Method(name: "model") { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) }
-            : ClosureStudy.Method(name: "ensemble", likelihood: { try EnsembleLikelihood(ensemble: ensemble, data: $0, device: device, space: .latent) },
-                                  members: { ($0 as? EnsembleLikelihood)?.members ?? [] })]
-        if let binnedIndex, let binned, let training {
-            let observable = config.observables[binnedIndex]
-            let templates = try BinnedTemplates.fit(events: training, observable: binnedIndex, name: binned, parameterNames: names, bins: bins,
-                                                    degree: binnedDegree, integer: observable.kind == .integer)
-            report.line("binned templates of \(binned): \(templates.binCount) bins, a degree-\(binnedDegree) polynomial in θ per bin, from \(training.count) training events")
-            let d = config.observables.count
-            methods.append(ClosureStudy.Method(name: "binned \(binned)") { x in
-                try BinnedTemplateLikelihood(templates: templates, values: stride(from: binnedIndex, to: x.count, by: d).map { x[$0] })
-            })
-        }
-        var nullDirectory: String?, trainedNull: DensityModel?
-        if null {
-            let nullTrained: DensityModel
-            if let nullModel {
-                nullTrained = try DensityModel.load(from: nullModel)
-                guard nullTrained.config.observables == config.observables, nullTrained.config.parameters.names == names else {
-                    throw ValidationError("--null-model \(nullModel): its observables or parameters differ from the model's; give the null model of this model's description")
-                }
-            } else if let training {
-                let permuted = ClosureStudy.permutingTheta(training, seed: seed)
-                report.line("null test: training a model of the same description on the \(training.count) training events with θ permuted across events")
-                let start = monotonicSeconds()
-                nullTrained = try DensityModel(config: config).fit(permuted, device: device, options: TrainingOptions(timeLimit: nullTimeLimit)) { p in
-                    report.line("  null epoch \(p.epoch.epoch)  train \(fixed(p.epoch.trainingLoss, 5))  validation \(fixed(p.epoch.validationLoss, 5))  \(fixed(monotonicSeconds() - start, 0)) s\(p.isBest ? "  *" : "")")
-                }
-                nullDirectory = "\(output)/null-model"
-            } else {
-                throw ValidationError("--null needs --training-data or --null-model")
+        var progress: TenthsProgress?, elapsed = 0.0
+        let outcome = try workflow.run(ensemble, samples: samples, training: training, device: device) { step in
+            switch step {
+            case let .binnedTemplates(observable, bins, degree, events):
+                report.line("binned templates of \(observable): \(bins) bins, a degree-\(degree) polynomial in θ per bin, from \(events) training events")
+            case let .nullTraining(events):
+                report.line("null test: training a model of the same description on the \(events) training events with θ permuted across events")
+            case let .nullEpoch(p, seconds):
+                report.line("  null epoch \(p.epoch.epoch)  train \(fixed(p.epoch.trainingLoss, 5))  validation \(fixed(p.epoch.validationLoss, 5))  \(fixed(seconds, 0)) s\(p.isBest ? "  *" : "")")
+            case let .fitting(total, methods):
+                report.line("fitting \(total) subsets of \(events) events with \(methods.joined(separator: ", "))")
+                progress = TenthsProgress(total: total) { report.line("  \($0)/\(total) subsets — \(Int(elapsed)) s") }
+            case let .fitted(done, _, seconds):
+                elapsed = seconds
+                progress?.update(done)
             }
-            methods.append(ClosureStudy.Method(name: "null model") { try ModelLikelihood(model: nullTrained, data: $0, device: device, space: .latent) })
-            if nullDirectory != nil { trainedNull = nullTrained }
         }
-        let total = samples.reduce(0) { $0 + study.subsets(count: $1.count, sample: 0).count }
-        report.line("fitting \(total) subsets of \(events) events with \(methods.map(\.name).joined(separator: ", "))")
-        let start = monotonicSeconds()
-        let progress = TenthsProgress(total: total) { report.line("  \($0)/\(total) subsets — \(Int(monotonicSeconds() - start)) s") }
-        let result = try study.run(samples: samples, methods: methods) { done, _ in progress.update(done) }
+        let result = outcome.result
         let lines = Self.table(result)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let file = ClosureFile(model: model, data: data, trainingData: trainingData, binned: binned, bins: binned == nil ? nil : bins,
-                               binnedDegree: binned == nil ? nil : binnedDegree, nullModel: nullModel ?? nullDirectory, result: result)
+        let nullDirectory = outcome.trainedNullModel == nil ? nil : "\(output)/null-model"
+        let file = ClosureFile(model: model, data: data, trainingData: trainingData, binned: workflow.binned, nullModel: nullModel ?? nullDirectory, result: result)
         // The null model first: its training is the study's longest step, kept even if the
         // closure files cannot be written.
-        if let trainedNull, let nullDirectory { _ = try trainedNull.save(to: nullDirectory) }
+        if let trained = outcome.trainedNullModel, let nullDirectory { _ = try trained.save(to: nullDirectory) }
         try writeFilesAtomically([("closure.json", Array(try encoder.encode(file))), ("summary.txt", Array((lines.joined(separator: "\n") + "\n").utf8))],
                                  into: output)
         for line in lines { report.line(line) }
-        report.line("wrote closure.json and summary.txt\(nullDirectory == nil ? "" : " and null-model/") to \(output) (\(Int(monotonicSeconds() - start)) s of fits)")
+        report.line("wrote closure.json and summary.txt\(nullDirectory == nil ? "" : " and null-model/") to \(output) (\(Int(outcome.fitSeconds)) s of fits)")
     }
 
     /// The tables: per method, sample and free parameter, the coverage at each level, the
@@ -217,27 +176,5 @@ struct ClosureStudyCommand: ToolCommand {
             }
         }
         return lines
-    }
-}
-
-/// `closure.json`: the inputs and the ``ClosureResult``.
-struct ClosureFile: Encodable {
-    var format = "gmm-gpu-closure"
-    var formatVersion = 1
-    var model: String
-    var data: [String]
-    var trainingData: [String]
-    var binned: String?
-    var bins: Int?
-    var binnedDegree: Int?
-    var nullModel: String?
-    var result: ClosureResult
-
-    enum CodingKeys: String, CodingKey {
-        case format, model, data, binned, bins, result
-        case formatVersion = "format_version"
-        case trainingData = "training_data"
-        case binnedDegree = "binned_degree"
-        case nullModel = "null_model"
     }
 }

@@ -44,11 +44,11 @@ struct DemoCommand: ToolCommand {
         let events = try Events(x: data.x, theta: data.theta, observables: 4, parameters: 2)
 
         report.line("[2/6] training on \(device.name) (\(device.summary))\(limit.map { ", at most \(Int($0)) s" } ?? "")")
-        let start = monotonicSeconds()
+        let start = Stopwatch()
         let model = try DensityModel(config: try ToyModel.config()).fit(events, device: device, options: TrainingOptions(timeLimit: limit)) { p in
             report.line("      epoch \(p.epoch.epoch)  train \(fixed(p.epoch.trainingLoss, 5))  validation \(fixed(p.epoch.validationLoss, 5))  lr \(p.epoch.learningRate)  \(fixed(p.epoch.seconds, 1)) s\(p.isBest ? "  *" : "")")
         }
-        let trainingSeconds = monotonicSeconds() - start
+        let trainingSeconds = start.seconds
         try model.save(to: "\(output)/model")
 
         report.line("[3/6] KL(p_true ‖ p_model) on 20000 fresh events per θ")
@@ -67,9 +67,9 @@ struct DemoCommand: ToolCommand {
         try writeFileAtomically(Array(html.utf8), to: "\(output)/report/report.html")
 
         report.line("[5/6] Figure-15 inference study: 9 true points × \(studySettings.pseudoDatasets) pseudo-datasets of \(studySettings.events) events")
-        let studyStart = monotonicSeconds()
+        let studyStart = Stopwatch()
         let study = try ToyInferenceStudy(settings: studySettings).run(model: model, device: device, progress: { report.line("      \($0)") })
-        let studySeconds = monotonicSeconds() - studyStart
+        let studySeconds = studyStart.seconds
         try makeDirectoryPath("\(output)/study")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -50,7 +50,7 @@ struct ReportCommand: ToolCommand {
 
     func execute() throws {
         let report = Reporter(quiet: quiet)
-        let start = monotonicSeconds()
+        let start = Stopwatch()
         let trained = try DensityModel.load(from: model)
         guard !data.isEmpty else { throw ValidationError("--data: give at least one event file") }
         let sources = try data.map { try eventSource($0, theta: theta, thetaFile: thetaFile, parameters: trained.config.parameters.names) }
@@ -81,6 +81,6 @@ struct ReportCommand: ToolCommand {
         ])
         let path = output + "/report.html"
         try writeFilesAtomically([("report.html", Array(html.utf8))], into: output)
-        report.line("wrote \(path) (\(html.utf8.count / 1024) KiB) in \(fixed(monotonicSeconds() - start, 1)) s")
+        report.line("wrote \(path) (\(html.utf8.count / 1024) KiB) in \(fixed(start.seconds, 1)) s")
     }
 }

@@ -94,14 +94,14 @@ struct ToyInferenceStudyCommand: ToolCommand {
             try makeDirectoryPath(directory)
             let trained = try given[k] ?? train(grid: run.grid, directory: directory, device: device, report: report)
             report.line("[\(run.name)] study: \(ToyModel.inferenceTestPoints.count) true points × \(pseudoDatasets) pseudo-datasets of \(events) events")
-            let start = monotonicSeconds()
+            let start = Stopwatch()
             let result = try ToyInferenceStudy(settings: settings).run(model: trained, device: device, progress: { report.line("[\(run.name)] \($0)") }) { p in
                 report.line("[\(run.name)] done (\(fixed(p.trueTheta[0], 1)), \(fixed(p.trueTheta[1], 1))): coverage truth \(p.truthCalibration.coverage.map { fixed($0, 3) }.joined(separator: "/")), "
                     + "model \(p.modelCalibration.coverage.map { fixed($0, 3) }.joined(separator: "/")), median |Δθ̂|/σ \(fixed(p.medianMLEDistance, 3))"
                     + (p.scans.first.map { ", IoU \($0.intersectionOverUnion.map { fixed($0, 3) }.joined(separator: "/"))" } ?? "")
-                    + " — \(Int(monotonicSeconds() - start)) s so far")
+                    + " — \(Int(start.seconds)) s so far")
             }
-            let seconds = monotonicSeconds() - start
+            let seconds = start.seconds
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try writeFileAtomically(try encoder.encode(result), to: "\(directory)/result.json")

@@ -42,10 +42,10 @@ struct WeightedBenchCommand: ToolCommand {
         let trained = try toyModel.loadOrTrain(device: device, report: report)
         let names = trained.config.parameters.names
         let fit = MaximumLikelihoodFit(parameters: names.map { FitParameter(name: $0, lower: -1.5, upper: 1.5) })
-        let started = monotonicSeconds()
+        let started = Stopwatch()
         let result = try WeightedFitCalibration(model: trained, fit: fit).run(
             events: events, pseudoDatasets: pseudoDatasets, proposalTheta: proposalTheta, trueTheta: trueTheta, seed: seed, device: device
-        ) { k in if k % 20 == 0 || k == pseudoDatasets { report.line("pseudo-dataset \(k)/\(pseudoDatasets)  \(fixed(monotonicSeconds() - started, 1)) s") } }
+        ) { k in if k % 20 == 0 || k == pseudoDatasets { report.line("pseudo-dataset \(k)/\(pseudoDatasets)  \(fixed(started.seconds, 1)) s") } }
         print("\(result.pseudoDatasets) converged fits of \(events) events drawn at (\(proposal)) and weighted to (\(truth)); mean effective events \(fixed(result.meanEffectiveEvents, 1))")
         print("param   spread of θ̂   bias      mean Hesse error  mean weighted error  pull width (central) Hesse  weighted")
         for (j, name) in names.enumerated() {

@@ -75,15 +75,15 @@ public struct EventReadBenchmark {
         var results: [Measurement] = []
         for c in cases {
             let file = try ReadableFile(path: c.file)
-            var start = monotonicSeconds()
+            var start = Stopwatch()
             let bytes = try file.readBytes(file.size)
-            let raw = monotonicSeconds() - start
-            start = monotonicSeconds()
+            let raw = start.seconds
+            start = Stopwatch()
             let table = try DataTable.read(c.file)
-            let tableSeconds = monotonicSeconds() - start
-            start = monotonicSeconds()
+            let tableSeconds = start.seconds
+            start = Stopwatch()
             let loaded = try EventInput(sources: [EventSource(path: c.file)]).read(for: config)
-            let eventSeconds = monotonicSeconds() - start
+            let eventSeconds = start.seconds
             guard table.rows == c.rows, loaded.events.count == c.rows else {
                 throw DataTableError.shape(path: c.file, expected: "\(c.rows) rows", got: "\(table.rows)")
             }

@@ -65,11 +65,11 @@ public struct InferenceBenchmark {
         }
         var rng = SeededGenerator(seed: seed)
         let x = try ToyModel().sample(n: events, cx: truth[0], cy: truth[1], rng: &rng)
-        var start = monotonicSeconds()
+        var start = Stopwatch()
         let shape = try ModelLikelihood(model: model, data: x, device: device, space: .latent)
         let luminosity = Double(events) / (try rate.rate(truth))
         let nll = try ExtendedLikelihood(shape: shape, rate: rate, luminosity: luminosity, observedEvents: Double(events))
-        let setup = monotonicSeconds() - start
+        let setup = start.seconds
         let names = nll.parameterNames
         let fit = MaximumLikelihoodFit(parameters: [
             FitParameter(name: names[0], lower: -1.5, upper: 1.5), FitParameter(name: names[1], lower: -1.5, upper: 1.5),
@@ -77,19 +77,19 @@ public struct InferenceBenchmark {
         ])
         _ = try nll.value([0, 0, 1])  // warm-up: allocates the device workspaces
         _ = try nll.valueAndGradient([0, 0, 1])
-        start = monotonicSeconds()
+        start = Stopwatch()
         _ = try nll.value([0.1, 0.1, 1])
-        let valueSeconds = monotonicSeconds() - start
-        start = monotonicSeconds()
+        let valueSeconds = start.seconds
+        start = Stopwatch()
         _ = try nll.valueAndGradient([0.1, 0.1, 1])
-        let gradientSeconds = monotonicSeconds() - start
-        start = monotonicSeconds()
+        let gradientSeconds = start.seconds
+        start = Stopwatch()
         let result = try fit.fitFromGrid(nll)  // as `gmm-gpu infer` fits: from the best point of a start grid
-        let fitSeconds = monotonicSeconds() - start
+        let fitSeconds = start.seconds
         let axis = (0..<scanPoints).map { -1.5 + 3 * Double($0) / Double(max(1, scanPoints - 1)) }
-        start = monotonicSeconds()
+        start = Stopwatch()
         let scan = try fit.scan(nll, x: names[0], xValues: axis, y: names[1], yValues: axis, result: result)
-        let scanSeconds = monotonicSeconds() - start
+        let scanSeconds = start.seconds
         let areas = try [Wilks.oneSigma, 0.95].map { try scan.region(confidenceLevel: $0).areaFraction() }
         return Result(events: events, truth: truth, setupSeconds: setup, valueSeconds: valueSeconds, gradientSeconds: gradientSeconds,
                       fitSeconds: fitSeconds, fit: result, scanSeconds: scanSeconds, scanPoints: scanPoints,

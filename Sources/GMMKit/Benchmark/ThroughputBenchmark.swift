@@ -36,13 +36,13 @@ public struct ThroughputBenchmark {
         try body()
         try device.synchronize()
         var calls = 0
-        let start = monotonicSeconds()
+        let start = Stopwatch()
         var elapsed = 0.0
         repeat {
             try body()
             try device.synchronize()
             calls += 1
-            elapsed = monotonicSeconds() - start
+            elapsed = start.seconds
         } while elapsed < minimumSeconds
         return elapsed / Double(calls)
     }
@@ -140,9 +140,9 @@ public struct ThroughputBenchmark {
         var single = model
         single.config = config
         let subset = events.subset(Array(0..<trainingEvents))
-        let start = monotonicSeconds()
+        let start = Stopwatch()
         let trained = try single.fit(subset, device: device)
-        let trainingSeconds = monotonicSeconds() - start
+        let trainingSeconds = start.seconds
         precondition(trained.history.epochs.count == 1, "the throughput run trains one epoch")
         let trainedEvents = Double(trainingEvents) * (1 - config.training.validationFraction)
         let validationEvents = Double(trainingEvents) * config.training.validationFraction
@@ -152,9 +152,9 @@ public struct ThroughputBenchmark {
         let x = Array(events.x.prefix(4 * evaluationEvents)), theta = Array(events.theta.prefix(2 * evaluationEvents))
         /// The wall time of one run of `body`.
         func seconds(_ body: () throws -> Void) rethrows -> Double {
-            let start = monotonicSeconds()
+            let start = Stopwatch()
             try body()
-            return monotonicSeconds() - start
+            return start.seconds
         }
         let logProbSeconds = try seconds { _ = try model.logProb(x, theta: theta, device: device) }
         let sharedSeconds = try seconds { _ = try model.logProb(x, theta: [0.3, -0.2], device: device) }

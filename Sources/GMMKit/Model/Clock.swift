@@ -1,10 +1,18 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+/// Wall-clock time since a start, on the standard library's monotonic `ContinuousClock`: the
+/// one timer of progress lines, time limits and benchmarks.
+///
+/// ```swift
+/// let start = Stopwatch()
+/// // … work …
+/// print("\(start.seconds) s")
+/// ```
+public struct Stopwatch: Sendable {
+    /// When it started.
+    public let start: ContinuousClock.Instant
 
-/// Monotonic wall-clock seconds (for progress and timing).
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    /// A stopwatch started now.
+    public init() { start = .now }
+
+    /// Seconds since the start.
+    public var seconds: Double { (ContinuousClock.now - start) / .seconds(1) }
 }

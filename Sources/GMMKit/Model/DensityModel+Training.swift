@@ -95,11 +95,11 @@ extension DensityModel {
             try device.write(checkpoint.firstMoment, into: firstMoment, offset: 0)
             try device.write(checkpoint.secondMoment, into: secondMoment, offset: 0)
         }
-        let start = monotonicSeconds()
+        let start = Stopwatch()
         let maxEpochs = min(training.maxEpochs, state.epoch + (options.epochLimit ?? training.maxEpochs))
         var stopReason = "max epochs (\(training.maxEpochs))"
         while state.epoch < maxEpochs {
-            let epochStart = monotonicSeconds()
+            let epochStart = Stopwatch()
             state.epoch += 1
             // This epoch's order of the training events: reproducible from (seed, epoch).
             var rng = SeededGenerator(seed: training.seed, stream: 1000 + UInt64(state.epoch))
@@ -153,7 +153,7 @@ extension DensityModel {
             let trainingLoss = -Double(sums[0]) / (meanWeight * Double(train.count))
             let validationLoss = -Double(sums[1]) / validationWeight
             let record = TrainingHistory.Epoch(epoch: state.epoch, trainingLoss: trainingLoss, validationLoss: validationLoss,
-                                               learningRate: state.learningRate, seconds: monotonicSeconds() - epochStart)
+                                               learningRate: state.learningRate, seconds: epochStart.seconds)
             state.history.epochs.append(record)
             guard trainingLoss.isFinite, validationLoss.isFinite else {
                 stopReason = "non-finite loss at epoch \(state.epoch) (lower the learning rate)"
@@ -190,7 +190,7 @@ extension DensityModel {
                 stopReason = "early stopping (no validation improvement for \(training.earlyStoppingPatience) epochs)"
                 break
             }
-            if let limit = options.timeLimit, monotonicSeconds() - start >= limit {
+            if let limit = options.timeLimit, start.seconds >= limit {
                 stopReason = "time limit (\(limit) s)"
                 break
             }

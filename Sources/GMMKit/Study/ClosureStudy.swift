@@ -131,6 +131,30 @@ public struct ClosureStudy: Sendable {
         return (0..<n).map { order[($0 * settings.events)..<(($0 + 1) * settings.events)] }
     }
 
+    /// Checks the settings and that every sample can be fitted: at least one subset of events,
+    /// a true θ of the fit's length inside the fit range.
+    ///
+    /// - Throws: ``InferenceError`` naming the sample and what it lacks.
+    public func validate(samples: [Sample]) throws {
+        try settings.validate()
+        guard !samples.isEmpty else { throw InferenceError.empty(field: "samples") }
+        let names = fit.parameters.map(\.name)
+        for sample in samples {
+            guard sample.count >= settings.events else {
+                throw InferenceError.invalidArgument(name: "held-out sample \(sample.label)", expected: "at least one subset of \(settings.events) events (give more events or a smaller --events)",
+                                                     got: "\(sample.count) events after the selection, fewer than one subset of --events \(settings.events)")
+            }
+            guard sample.trueTheta.count == names.count else {
+                throw InferenceError.shapeMismatch(field: "true θ of \(sample.label)", expected: "\(names.count) values (\(names.joined(separator: ", ")))",
+                                                   got: "\(sample.trueTheta.count)")
+            }
+            for (parameter, value) in zip(fit.parameters, sample.trueTheta) where parameter.isFree && !(value >= parameter.lower && value <= parameter.upper) {
+                throw InferenceError.invalidArgument(name: "true θ of \(sample.label)", expected: "\(parameter.name) inside the fit range [\(parameter.lower), \(parameter.upper)]; closure needs held-out θ where the fits run",
+                                                     got: "\(parameter.name) = \(value), outside the model's training range")
+            }
+        }
+    }
+
     /// Fits every subset of every sample with every method.
     ///
     /// - Parameters:
@@ -142,22 +166,8 @@ public struct ClosureStudy: Sendable {
     public func run(samples: [Sample], methods: [Method], progress: ((Int, Int) -> Void)? = nil) throws -> ClosureResult {
         try settings.validate()
         guard !methods.isEmpty else { throw InferenceError.empty(field: "methods") }
-        guard !samples.isEmpty else { throw InferenceError.empty(field: "samples") }
+        try validate(samples: samples)
         let names = fit.parameters.map(\.name)
-        for sample in samples {
-            guard sample.count >= settings.events else {
-                throw InferenceError.invalidArgument(name: "held-out sample \(sample.label)", expected: "at least \(settings.events) events (one subset of --events)",
-                                                     got: "\(sample.count) events")
-            }
-            guard sample.trueTheta.count == names.count else {
-                throw InferenceError.shapeMismatch(field: "true θ of \(sample.label)", expected: "\(names.count) values (\(names.joined(separator: ", ")))",
-                                                   got: "\(sample.trueTheta.count)")
-            }
-            for (parameter, value) in zip(fit.parameters, sample.trueTheta) where parameter.isFree && !(value >= parameter.lower && value <= parameter.upper) {
-                throw InferenceError.invalidArgument(name: "true θ of \(sample.label)", expected: "\(parameter.name) inside the fit range [\(parameter.lower), \(parameter.upper)] (the model's training range)",
-                                                     got: "\(parameter.name) = \(value)")
-            }
-        }
         let cuts = samples.enumerated().map { subsets(count: $1.count, sample: $0) }
         let total = cuts.reduce(0) { $0 + $1.count }
         var fits = [[[ClosureFit]]](repeating: [[ClosureFit]](repeating: [], count: samples.count), count: methods.count)

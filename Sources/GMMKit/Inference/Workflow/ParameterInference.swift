@@ -146,8 +146,8 @@ public struct ParameterInference: Sendable {
         }
         let fit = MaximumLikelihoodFit(parameters: parameters)
         progress(.fitting(events: eventCount))
-        let clock = ContinuousClock(), start = clock.now
-        func seconds() -> Double { (clock.now - start) / .seconds(1) }
+        let start = Stopwatch()
+        func seconds() -> Double { start.seconds }
         let result = try fit.fitFromGrid(nll)
         progress(.found(result, seconds: seconds()))
         var intervals: [[ProfileInterval]] = []
@@ -198,8 +198,8 @@ public struct ParameterInference: Sendable {
             return (0..<n).map { n == 1 ? result.values[j] : lo + (hi - lo) * Double($0) / Double(n - 1) }
         }
         progress(.scanning)
-        let clock = ContinuousClock(), start = clock.now
-        let told = { (done: Int, total: Int) in progress(.scanned(done: done, total: total, seconds: (clock.now - start) / .seconds(1))) }
+        let start = Stopwatch()
+        let told = { (done: Int, total: Int) in progress(.scanned(done: done, total: total, seconds: start.seconds)) }
         if request.parameters.count == 2 {
             let scan = try fit.scan(nll, x: request.parameters[0], xValues: axes[0], y: request.parameters[1], yValues: axes[1],
                                     result: result, progress: told)
