@@ -53,28 +53,26 @@ struct CalibrationStudyCommand: ToolCommand {
             throw ValidationError("--theta: \(names[j]) = \(value) is outside the model's training range [\(settings[j].lower), \(settings[j].upper)], where the fits run; choose a true θ inside")
         }
         try InferCommand.apply(fixes: fixes, to: &settings)
-        let fit = MaximumLikelihoodFit(parameters: settings)
-        let free = settings.filter(\.isFree).count
-        guard free >= 1 else { throw ValidationError("--fix: every parameter is fixed; leave at least one free to fit") }
+        guard settings.contains(where: \.isFree) else { throw ValidationError("--fix: every parameter is fixed; leave at least one free to fit") }
+        let study = CalibrationStudy(trueTheta: truth, parameters: settings, events: events, pseudoDatasets: pseudoDatasets, confidenceLevels: levels, seed: seed)
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)
         let start = Stopwatch()
-        report.line("drawing \(pseudoDatasets) pseudo-datasets of \(events) events at θ = (\(theta)) from the model")
-        let datasets = try PseudoDatasets.model(trained, theta: truth, events: events, count: pseudoDatasets, seed: seed, device: device)
-        report.line("fitting \(settings.filter(\.isFree).map(\.name).joined(separator: ", ")) to each (start: the best of θ_true and a grid over the training range)")
         let progress = TenthsProgress(total: pseudoDatasets) { report.line("fitted \($0)/\(pseudoDatasets) — \(Int(start.seconds)) s") }
-        let calibration = CoverageCalibration(trueTheta: truth, fit: fit, confidenceLevels: levels,
-                                              gridStartPoints: MaximumLikelihoodFit.startGridPointsPerAxis(freeParameters: free))
-        let result = try calibration.run(datasets: datasets, likelihood: { try ModelLikelihood(model: trained, data: $0, device: device, space: .latent) },
-                                         progress: progress.update)
-        let figure = try Self.figure(result)
+        let result = try study.run(trained, device: device) { step in
+            switch step {
+            case .drawing: report.line("drawing \(pseudoDatasets) pseudo-datasets of \(events) events at θ = (\(theta)) from the model")
+            case let .fitting(free): report.line("fitting \(free.joined(separator: ", ")) to each (start: the best of θ_true and a grid over the training range)")
+            case let .fitted(done, _): progress.update(done)
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeFilesAtomically([
-            ("calibration.json", Array(try encoder.encode(CalibrationFile(model: model, events: events, pseudoDatasets: pseudoDatasets, seed: seed, result: result)))),
+            ("calibration.json", Array(try encoder.encode(CalibrationFile(model: model, study: study, result: result)))),
             ("test_statistics.npy", try DataTable.npyArray(result.testStatistics, columns: ["test_statistic"]).encoded()),
             ("mle.npy", try DataTable.npyArray(result.fits.flatMap(\.values), columns: names).encoded()),
-            ("calibration.svg", Array(figure.svg.utf8)),
+            ("calibration.svg", Array(try result.figure().svg.utf8)),
         ], into: output)
         for line in Self.summary(result) { report.line(line) }
         report.line("wrote calibration.json, test_statistics.npy, mle.npy and calibration.svg to \(output) (\(Int(start.seconds)) s)")
@@ -84,62 +82,12 @@ struct CalibrationStudyCommand: ToolCommand {
     static func summary(_ r: CalibrationResult) -> [String] {
         let k = r.degreesOfFreedom, n = r.testStatistics.count
         var lines = zip(zip(r.confidenceLevels, r.thresholds), zip(r.coverage, r.coverageErrors)).map { level, coverage in
-            "coverage of the \(InferPlot.percent(level.0)) region (t ≤ \(fixed(level.1, 2))): \(fixed(coverage.0, 3)) ± \(fixed(coverage.1, 3)) (nominal \(fixed(level.0, 3)))"
+            "coverage of the \(formatPercent(level.0)) region (t ≤ \(fixed(level.1, 2))): \(fixed(coverage.0, 3)) ± \(fixed(coverage.1, 3)) (nominal \(fixed(level.0, 3)))"
         }
         lines.append("mean t = \(fixed(r.meanTestStatistic, 3)) (χ²_\(k): \(k)) over \(n) fits; \(r.convergedFits) converged, \(r.failedFits) failed")
         for (j, name) in r.parameterNames.enumerated() where r.fits.first?.free[j] ?? true {
             lines.append("\(name): bias \(fixed(r.bias[j], 4)) ± \(fixed(r.biasErrors[j], 4)), pull mean \(fixed(r.pullMean[j], 3)), pull width \(fixed(r.pullWidth[j], 3)) (expected 0 and 1)")
         }
         return lines
-    }
-
-    /// The test statistic's histogram against χ²_k with the Wilks thresholds, and each free
-    /// parameter's pulls against N(0, 1).
-    static func figure(_ r: CalibrationResult) throws -> Figure {
-        let k = Double(r.degreesOfFreedom)
-        let top = max(r.thresholds.max() ?? 6, 3 * k) * 1.6
-        var t = Histogram(bins: 30, lower: 0, upper: top)
-        for value in r.testStatistics { t.fill(value) }
-        var panel = Panel(title: "t = −2Δln L(θ_true), \(r.testStatistics.count) pseudo-datasets", xAxis: Axis(label: "t"), yAxis: Axis(label: "density"), legend: .upperRight)
-        panel.add(try .stepHistogram(edges: t.edges, values: t.density, errors: t.densityErrors, label: "pseudo-datasets", style: LineStyle(color: Palette.blue, width: 1.5)))
-        let xs = (1...200).map { top * Double($0) / 200 }
-        let logNorm = -0.5 * k * log(2.0) - lgamma(0.5 * k)
-        panel.add(try .line(x: xs, y: xs.map { exp(logNorm + (0.5 * k - 1) * log($0) - 0.5 * $0) }, label: "χ²_\(r.degreesOfFreedom) (Wilks)",
-                            style: LineStyle(color: Palette.vermillion, width: 1.5)))
-        for (l, (level, threshold)) in zip(r.confidenceLevels, r.thresholds).enumerated() {
-            panel.add(.verticalLine(x: threshold, label: "\(InferPlot.percent(level)) threshold", style: LineStyle(color: .grey, width: 1, dash: InferPlot.dashes[(l + 1) % InferPlot.dashes.count])))
-        }
-        var figure = Figure(columns: 2, cellWidth: 480, cellHeight: 380, title: "Toy-based calibration at θ_true = (\(r.trueTheta.map { fixed($0, 3) }.joined(separator: ", ")))",
-                            identifier: "calibration")
-        figure.add(panel)
-        let gaussian = (0...120).map { -4 + 8 * Double($0) / 120 }
-        for (j, name) in r.parameterNames.enumerated() where r.fits.first?.free[j] ?? true {
-            var pulls = Histogram(bins: 24, lower: -4, upper: 4)
-            for f in r.fits where f.errors[j] > 0 { pulls.fill((f.values[j] - r.trueTheta[j]) / f.errors[j]) }
-            var p = Panel(title: "pulls of \(name): mean \(fixed(r.pullMean[j], 2)), width \(fixed(r.pullWidth[j], 2))", xAxis: Axis(label: "(θ̂ − θ_true) / σ̂"),
-                          yAxis: Axis(label: "density"), legend: .upperRight)
-            p.add(try .stepHistogram(edges: pulls.edges, values: pulls.density, errors: pulls.densityErrors, label: "pseudo-datasets", style: LineStyle(color: Palette.blue, width: 1.5)))
-            p.add(try .line(x: gaussian, y: gaussian.map { exp(-0.5 * $0 * $0) / (2 * Double.pi).squareRoot() }, label: "N(0, 1)",
-                            style: LineStyle(color: Palette.vermillion, width: 1.5)))
-            figure.add(p)
-        }
-        return figure
-    }
-}
-
-/// `calibration.json`: the settings and the ``CalibrationResult`` (every pseudo-dataset's fit included).
-struct CalibrationFile: Encodable {
-    var format = "gmm-gpu-calibration"
-    var formatVersion = 1
-    var model: String
-    var events: Int
-    var pseudoDatasets: Int
-    var seed: UInt64
-    var result: CalibrationResult
-
-    enum CodingKeys: String, CodingKey {
-        case format, model, events, seed, result
-        case formatVersion = "format_version"
-        case pseudoDatasets = "pseudo_datasets"
     }
 }

@@ -143,7 +143,7 @@ struct ClosureStudyCommand: ToolCommand {
     /// bias, the scatter against the reported errors; the width ratios to the model.
     static func table(_ r: ClosureResult) -> [String] {
         let levels = r.settings.confidenceLevels
-        let levelNames = levels.map { InferPlot.percent($0) }.joined(separator: "/")
+        let levelNames = levels.map(formatPercent).joined(separator: "/")
         var lines = ["closure: \(r.settings.events) events per subset; coverage of the profile-likelihood intervals at \(levelNames) (nominal \(levels.map { fixed($0, 3) }.joined(separator: "/")))"]
         lines.append("method".padded(16) + "sample".padded(34) + "param".padded(9) + "fits".padded(6, left: true) + "  coverage ± binomial".padded(30)
             + "bias".padded(11, left: true) + "scatter".padded(10, left: true) + "Hesse".padded(10, left: true) + "MINOS ½w".padded(10, left: true)

@@ -140,7 +140,7 @@ struct InferCommand: ToolCommand {
                 report.line("MLE found: \(result.status.rawValue), \(result.evaluations) evaluations, \(fixed(seconds, 1)) s"
                     + (result.free.contains(true) ? "; MINOS intervals next" : ""))
             case let .interval(interval, level, seconds):
-                report.line("  MINOS \(interval.parameter) \(InferPlot.percent(level)): [\(fixed(interval.lower, 4)), \(fixed(interval.upper, 4))]"
+                report.line("  MINOS \(interval.parameter) \(formatPercent(level)): [\(fixed(interval.lower, 4)), \(fixed(interval.upper, 4))]"
                     + "\(interval.valid ? "" : " (not valid)") — \(fixed(seconds, 1)) s")
             case .scanning:
                 report.line("scanning \(scanNames.joined(separator: " × ")) on \(gridSizes.map(String.init).joined(separator: "×")) points")
@@ -166,7 +166,7 @@ struct InferCommand: ToolCommand {
             report.line("  \(name) = \(fixed(result.values[j], 4)) ± \(fixed(result.errors[j], 4))"
                 + (outcome.weightedErrors.map { result.free[j] ? " (weights: ± \(fixed($0.errors[j], 4)))" : "" } ?? "")
                 + (outcome.modelTerm.map { result.free[j] ? " (model: ± \(fixed($0.uncertainty.errors[j], 4)))" : "" } ?? "")
-                + (minos.map { "  MINOS\(outcome.modelTerm == nil ? "" : " with the model term") \(InferPlot.percent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
+                + (minos.map { "  MINOS\(outcome.modelTerm == nil ? "" : " with the model term") \(formatPercent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
         }
         report.line("status \(result.status.rawValue), −ln L = \(fixed(result.minimumNLL, 4)), \(result.evaluations) evaluations")
 
@@ -183,12 +183,7 @@ struct InferCommand: ToolCommand {
             files.append(("scan.npy", values.encoded()))
             files.append(("scan.json", Array(try encoder.encode(axes))))
             files.append(("contours.json", Array(try encoder.encode(regions))))
-            let plot: Figure
-            switch scan {
-            case let .twoDimensional(scan2, regions): plot = try InferPlot.twoDimensional(scan2, regions: regions)
-            case let .oneDimensional(scan1, bounds): plot = try InferPlot.oneDimensional(scan1, thresholds: bounds.map(\.threshold), levels: levels)
-            }
-            files.append(("scan.svg", Array(plot.svg.utf8)))
+            files.append(("scan.svg", Array(try scan.figure(confidenceLevels: levels).svg.utf8)))
         }
         try writeFilesAtomically(files.map { (name: $0.0, bytes: $0.1) }, into: output)
         report.line("wrote \(files.map(\.0).joined(separator: ", ")) to \(output)")

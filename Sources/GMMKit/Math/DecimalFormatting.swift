@@ -42,3 +42,10 @@ func formatInterval(_ lower: Double, _ upper: Double) -> String {
     let right = upper.isFinite ? "]" : ")"
     return "\(left)\(formatBound(lower)), \(formatBound(upper))\(right)"
 }
+
+/// A probability as a percentage for labels: 0.95 → "95%", 0.6827 → "68.3%" (one decimal
+/// unless the percentage is whole).
+public func formatPercent(_ probability: Double) -> String {
+    let p = probability * 100
+    return p == p.rounded() ? "\(formatFixed(p, decimals: 0))%" : "\(formatFixed(p, decimals: 1))%"
+}

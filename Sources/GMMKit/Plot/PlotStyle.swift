@@ -19,6 +19,10 @@ public struct LineStyle: Equatable, Sendable {
         LineStyle(color: color, width: width, dash: [5, 3])
     }
 
+    /// Dash patterns that tell lines of one colour apart (solid, dashed, dotted, dash-dot), in
+    /// order: the first for the first confidence level, and so on.
+    public static let dashPatterns: [[Double]] = [[], [6, 4], [2, 3], [8, 3, 2, 3]]
+
     /// A dotted line.
     public static func dotted(_ color: PlotColor = .black, width: Double = 1.5) -> LineStyle {
         LineStyle(color: color, width: width, dash: [1.5, 2.5])

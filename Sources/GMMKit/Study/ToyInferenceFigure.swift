@@ -7,7 +7,7 @@ public enum ToyInferenceFigure {
     /// - Throws: ``PlotError`` for malformed contours (not expected from a study's result).
     public static func make(_ result: ToyInferenceStudyResult, trainingPoints: [ToyModel.Parameter], title: String) throws -> Figure {
         var figure = Figure(columns: 3, cellWidth: 330, cellHeight: 300, title: title, identifier: "figure15")
-        let dashes: [[Double]] = [[], [6, 4], [2, 3]]
+        let dashes = LineStyle.dashPatterns
         for (index, point) in result.points.enumerated() {
             let (cx, cy) = (point.trueTheta[0], point.trueTheta[1])
             // One legend, in the first panel: in every panel it would hide the regions.
@@ -16,12 +16,12 @@ public enum ToyInferenceFigure {
             var xs = [cx], ys = [cy]
             if let scan = point.scans.first {
                 for (l, level) in result.settings.confidenceLevels.enumerated() {
-                    let percent = "\(Int((level * 100).rounded()))%"
+                    let percent = formatPercent(level)
                     for (contours, color, who) in [(scan.truthContours[l], Palette.orange, "true PDF"), (scan.modelContours[l], Palette.blue, "model")] {
                         for (k, line) in contours.enumerated() where line.count >= 2 {
                             let closed = line.first == line.last
                             panel.add(try .polyline(line, closed: closed, label: k == 0 ? "\(who) \(percent)" : nil,
-                                                    style: LineStyle(color: color, width: 1.5, dash: dashes[min(l, dashes.count - 1)])))
+                                                    style: LineStyle(color: color, width: 1.5, dash: dashes[l % dashes.count])))
                         }
                     }
                 }

@@ -1,8 +1,16 @@
-import GMMKit
-
-/// The plots of `gmm-gpu infer`: −2Δln L of a profile scan with its Wilks regions and the MLE.
-enum InferPlot {
-    static let dashes: [[Double]] = [[], [6, 4], [2, 3], [8, 3, 2, 3]]
+extension InferenceOutcome.Scan {
+    /// The scan's plot: a 1-D scan as the −2Δln L curve with each level's Wilks threshold and
+    /// the MLE; a 2-D scan as a heatmap (clipped at the largest threshold + 2) with the regions'
+    /// boundaries and the MLE (`scan.svg` of `gmm-gpu infer`).
+    ///
+    /// - Parameter levels: the confidence levels of the thresholds, in the scan's order.
+    /// - Throws: ``PlotError`` for malformed contours (not expected from a scan).
+    public func figure(confidenceLevels levels: [Double]) throws -> Figure {
+        switch self {
+        case let .twoDimensional(scan, regions): return try Self.twoDimensional(scan, regions: regions)
+        case let .oneDimensional(scan, bounds): return try Self.oneDimensional(scan, thresholds: bounds.map(\.threshold), levels: levels)
+        }
+    }
 
     /// A 2-D scan as a heatmap (clipped at the largest threshold + 2) with the regions' boundaries and the MLE.
     static func twoDimensional(_ scan: Scan2D, regions: [ConfidenceRegion]) throws -> Figure {
@@ -12,8 +20,8 @@ enum InferPlot {
                                scale: ColorScale(map: .viridis, range: 0...top, label: "−2Δln L")))
         for (l, region) in regions.enumerated() {
             for (k, line) in region.contours.enumerated() where line.count >= 2 {
-                panel.add(try .polyline(line, closed: line.first == line.last, label: k == 0 ? "\(percent(region.confidenceLevel)) region" : nil,
-                                        style: LineStyle(color: .white, width: 1.8, dash: dashes[l % dashes.count])))
+                panel.add(try .polyline(line, closed: line.first == line.last, label: k == 0 ? "\(formatPercent(region.confidenceLevel)) region" : nil,
+                                        style: LineStyle(color: .white, width: 1.8, dash: LineStyle.dashPatterns[l % LineStyle.dashPatterns.count])))
             }
         }
         panel.add(try .scatter([scan.bestFit], label: "MLE", style: MarkerStyle(shape: .cross, color: Palette.vermillion, size: 10)))
@@ -27,7 +35,7 @@ enum InferPlot {
         var panel = Panel(title: "−2Δln L", xAxis: Axis(label: scan.parameter), yAxis: Axis(label: "−2Δln L"), legend: .upperRight)
         panel.add(try .line(x: scan.values, y: scan.deltaTwoNLL, label: "profile scan", style: LineStyle(color: Palette.blue, width: 2)))
         for (l, (threshold, level)) in zip(thresholds, levels).enumerated() {
-            panel.add(.horizontalLine(y: threshold, label: "\(percent(level)) (Wilks)", style: LineStyle(color: .grey, width: 1, dash: dashes[l % dashes.count])))
+            panel.add(.horizontalLine(y: threshold, label: "\(formatPercent(level)) (Wilks)", style: LineStyle(color: .grey, width: 1, dash: LineStyle.dashPatterns[l % LineStyle.dashPatterns.count])))
         }
         panel.add(.verticalLine(x: scan.bestFit, label: "MLE", style: LineStyle(color: Palette.vermillion, width: 1.2)))
         var figure = Figure(columns: 1, cellWidth: 520, cellHeight: 400, title: "Profile likelihood scan", identifier: "infer-scan")
@@ -42,10 +50,5 @@ enum InferPlot {
         for k in 0..<(values.count - 1) { e.append(0.5 * (values[k] + values[k + 1])) }
         e.append(values[values.count - 1] + 0.5 * (values[values.count - 1] - values[values.count - 2]))
         return e
-    }
-
-    static func percent(_ level: Double) -> String {
-        let p = level * 100
-        return p == p.rounded() ? "\(Int(p))%" : "\(fixed(p, 1))%"
     }
 }
