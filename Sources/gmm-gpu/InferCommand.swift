@@ -169,6 +169,11 @@ struct InferCommand: ToolCommand {
                 + (minos.map { "  MINOS\(outcome.modelTerm == nil ? "" : " with the model term") \(formatPercent(levels[0])): [\(fixed($0.lower, 4)), \(fixed($0.upper, 4))]" } ?? (result.free[j] ? "" : "  (fixed)")))
         }
         report.line("status \(result.status.rawValue), −ln L = \(fixed(result.minimumNLL, 4)), \(result.evaluations) evaluations")
+        if let truth = observed.simulatedTheta {
+            report.line("simulated at θ = (\(truth.map { fixed($0, 4) }.joined(separator: ", "))), as --data declares: pulls (MLE − θ) / σ "
+                + zip(fitNames, truth).enumerated().filter { result.free[$0.offset] && result.errors[$0.offset] > 0 }
+                    .map { "\($0.element.0) \(fixed((result.values[$0.offset] - $0.element.1) / result.errors[$0.offset], 2))" }.joined(separator: ", "))
+        }
 
         // Everything is computed before anything is written.
         var files: [(String, [UInt8])] = []
@@ -176,7 +181,7 @@ struct InferCommand: ToolCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let record = InferResult(outcome: outcome, model: model, data: data,
                                  weights: weights ?? (observed.weightColumnUsed ? "\(data) (column weight)" : nil), space: likelihoodSpace,
-                                 extended: extension_.map { (ratePath ?? "", $0.luminosity, normUncertainty) })
+                                 extended: extension_.map { (ratePath ?? "", $0.luminosity, normUncertainty) }, simulatedTheta: observed.simulatedTheta)
         files.append(("result.json", Array(try encoder.encode(record))))
         if let scan = outcome.scan {
             let (values, axes, regions) = try scan.records()

@@ -39,6 +39,7 @@ struct RatioCommand: ToolCommand {
         try DataTable.write(ratio.logRatios, columns: ["log_ratio"], to: output)
         let mean = ratio.logRatios.reduce(0, +) / Double(ratio.logRatios.count)
         Reporter(quiet: quiet).line("wrote \(ratio.logRatios.count) log-likelihood ratios log p(x|θ1)/p(x|θ0) to \(output); their sum \(fixed(mean * Double(ratio.logRatios.count), 4)) "
-            + "(> 0 favours θ1), mean \(fixed(mean, 4)) per event")
+            + "(> 0 favours θ1), mean \(fixed(mean, 4)) per event"
+            + (events.simulatedTheta.map { "; the events were simulated at θ = (\($0.map { fixed($0, 4) }.joined(separator: ", "))), as --data declares" } ?? ""))
     }
 }

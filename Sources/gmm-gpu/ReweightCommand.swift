@@ -17,8 +17,8 @@ struct ReweightCommand: ToolCommand {
     @Option(help: ArgumentHelp("The events' own weights, [N] (multiplied in); replaces a weight column of the data file.", valueName: "file"))
     var weights: String?
 
-    @Option(parsing: .unconditional, help: "The θ0 the events were drawn at, comma-separated.")
-    var theta0: String
+    @Option(parsing: .unconditional, help: "The θ0 the events were drawn at, comma-separated (default: the θ --data declares as FILE@NAME=VALUE,…).")
+    var theta0: String?
 
     @Option(parsing: .unconditionalSingleValue, help: "A target θ, comma-separated; repeat for several (one column each).")
     var theta: [String] = []
@@ -35,9 +35,9 @@ struct ReweightCommand: ToolCommand {
         guard !theta.isEmpty else { throw ValidationError("--theta: give at least one target θ (e.g. --theta 0.8,-0.8)") }
         let trained = try DensityModel.load(from: model)
         let names = trained.config.parameters.names
-        let proposal = try parseTheta(theta0, option: "--theta0", parameters: names)
-        let targets = try theta.map { try parseTheta($0, option: "--theta", parameters: names) }
         let events = try ObservedEvents(data: data, weights: weights, model: trained)
+        let proposal = try events.theta(theta0, option: "--theta0", dataOption: "--data", parameters: names)
+        let targets = try theta.map { try parseTheta($0, option: "--theta", parameters: names) }
         printWarnings(([proposal] + targets).flatMap { trained.extrapolationWarnings(theta: $0) })
         let device = try deviceOption.open()
         let results = try trained.importanceWeights(events: events.x, eventWeights: events.weights, theta0: proposal, targets: targets, device: device)

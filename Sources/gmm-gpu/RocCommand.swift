@@ -13,11 +13,11 @@ struct RocCommand: ToolCommand {
     @Argument(help: "Model directory written by `gmm-gpu train`.")
     var model: String
 
-    @Option(parsing: .unconditional, help: "The background hypothesis θ0, comma-separated (e.g. 0,0).")
-    var theta0: String
+    @Option(parsing: .unconditional, help: "The background hypothesis θ0, comma-separated (e.g. 0,0; default: the θ --background declares as FILE@NAME=VALUE,…).")
+    var theta0: String?
 
-    @Option(parsing: .unconditional, help: "The signal hypothesis θ1, comma-separated (e.g. 0.8,-0.8).")
-    var theta1: String
+    @Option(parsing: .unconditional, help: "The signal hypothesis θ1, comma-separated (e.g. 0.8,-0.8; default: the θ --signal declares).")
+    var theta1: String?
 
     @Option(help: ArgumentHelp("Events at θ1: the model's observables.", discussion: observedEventsDiscussion, valueName: "file"))
     var signal: String?
@@ -59,10 +59,12 @@ struct RocCommand: ToolCommand {
         }
         let trained = try DensityModel.load(from: model)
         let names = trained.config.parameters.names
-        let (t0, t1) = (try parseTheta(theta0, option: "--theta0", parameters: names), try parseTheta(theta1, option: "--theta1", parameters: names))
         let device: Device
         let signalEvents: ObservedEvents, backgroundEvents: ObservedEvents
+        let t0: [Double], t1: [Double]
         if let events {
+            guard let theta0, let theta1 else { throw ValidationError("--events draws at --theta0 and --theta1: give both") }
+            (t0, t1) = (try parseTheta(theta0, option: "--theta0", parameters: names), try parseTheta(theta1, option: "--theta1", parameters: names))
             guard events >= 1 else { throw ValidationError("--events: expected at least 1, got \(events)") }
             try checkMemory(count: events, bytesPerItem: 2 * 24 * trained.config.observables.count + 64, option: "--events",
                             advice: "draw fewer events (the AUC's error falls as 1/√N; 10⁶ per hypothesis is plenty)")
@@ -75,6 +77,8 @@ struct RocCommand: ToolCommand {
             }
             signalEvents = try ObservedEvents(data: signal, weights: signalWeights, model: trained, option: "--signal")
             backgroundEvents = try ObservedEvents(data: background, weights: backgroundWeights, model: trained, option: "--background")
+            t0 = try backgroundEvents.theta(theta0, option: "--theta0", dataOption: "--background", parameters: names)
+            t1 = try signalEvents.theta(theta1, option: "--theta1", dataOption: "--signal", parameters: names)
             device = try deviceOption.open()
         }
         printWarnings(trained.extrapolationWarnings(theta: t0) + trained.extrapolationWarnings(theta: t1))

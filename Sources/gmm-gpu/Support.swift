@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// How the inference commands read their events (the `--data`-like options' discussion).
-let observedEventsDiscussion = "FILE[#DATASET] as `train` reads it (.npy, .npz, .csv, .h5/.hdf5): the model's observables by name (an .npz member, CSV or HDF5 column, or x[i]), a bare array [N, d] in config order; θ columns are ignored, and a column named weight gives the events' weights unless a weights file does."
+let observedEventsDiscussion = "FILE[#DATASET] as `train` reads it (.npy, .npz, .csv, .h5/.hdf5): the model's observables by name (an .npz member, CSV or HDF5 column, or x[i]), a bare array [N, d] in config order; θ columns are ignored, and a column named weight gives the events' weights unless a weights file does. FILE@NAME=VALUE,… declares the θ the events were simulated at (every parameter): `infer` reports the pulls against it, `roc` and `reweight` use it when --theta0/--theta1 are not given (and refuse a different one)."
 
 /// A subcommand whose errors are reported as one clear line on standard error with exit code 2.
 protocol ToolCommand: ParsableCommand {

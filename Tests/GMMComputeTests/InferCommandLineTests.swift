@@ -97,7 +97,8 @@ import Glibc
 
     /// `infer` and `ratio` read events as `train` does: an `.npz` member by `#MEMBER`, the
     /// observables of a 2-D member `x` by `x[i]`, θ columns ignored, and a `weight` column as
-    /// the events' weights (recorded as such); a θ fixed for the file is refused, nothing written.
+    /// the events' weights (recorded as such); `FILE@θ` declares the θ the events were simulated
+    /// at (infer's pulls, reweight's θ0, roc's θ0 and θ1), and a partial declaration is refused.
     @Test func inferReadsEventsAsTrainDoes() throws {
         let (tool, dir) = try Self.tinyModel()
         let events = try DataTable.read("\(dir)/events.npy")
@@ -125,9 +126,34 @@ import Glibc
         #expect(named.weights == "\(dir)/named.npz (column weight)" && named.weightedErrors != nil)
         for j in 0..<2 { #expect(named.fit.errors[j] < 0.75 * plain.fit.errors[j]) }
 
+        // FILE@θ declares the θ the events were simulated at: infer records it with the pulls,
+        // and fits exactly as without it; a declaration that misses a parameter is refused.
+        let (declaredOutcome, declaredOutput) = try infer("\(dir)/events.npy@cx=0.5,cy=-0.3", "declared")
+        #expect(declaredOutcome == .exited(0) && declaredOutput.contains("simulated at θ = (0.5000, -0.3000)"), "\(declaredOutput)")
+        let declared = try decoder.decode(DeclaredRecord.self, from: Data(Self.read("\(dir)/declared/result.json").utf8))
+        let plainValues = try decoder.decode(DeclaredRecord.self, from: Data(Self.read("\(dir)/plain/result.json").utf8))
+        #expect(declared.simulatedTheta == [0.5, -0.3] && plainValues.simulatedTheta == nil && plainValues.pulls == nil)
+        #expect(declared.fit.values == plainValues.fit.values && declared.fit.errors == plainValues.fit.errors)
+        let pulls = try #require(declared.pulls)
+        for j in 0..<2 { #expect(abs((pulls[j] ?? .nan) - (declared.fit.values[j] - [0.5, -0.3][j]) / declared.fit.errors[j]) < 1e-12) }
         let (outcome, output) = try infer("\(dir)/events.npy@cx=0.5", "fixed")
-        #expect(outcome == .exited(2) && output.contains("cannot be fixed for the file"), "\(output)")
+        #expect(outcome == .exited(2) && output.contains("give every parameter (missing cy)"), "\(output)")
         #expect(!CommandLineTests.exists("\(dir)/fixed"))
+        // reweight takes θ0 from the declaration; a different --theta0 is refused.
+        let reweight = ["reweight", "\(dir)/model", "--data", "\(dir)/events.npy@cx=0.5,cy=-0.3", "--theta", "0.4,-0.2", "--quiet"]
+        let (reweightOutcome, reweightOutput) = try ChildProcess.run(tool, reweight + ["--output", "\(dir)/w_declared.npy"], timeLimit: 300)
+        #expect(reweightOutcome == .exited(0), "\(reweightOutput)")
+        let explicit = ["reweight", "\(dir)/model", "--data", "\(dir)/events.npy", "--theta0", "0.5,-0.3", "--theta", "0.4,-0.2", "--quiet", "--output", "\(dir)/w_explicit.npy"]
+        #expect(try ChildProcess.run(tool, explicit, timeLimit: 300).0 == .exited(0))
+        #expect(try DataTable.read("\(dir)/w_declared.npy").values == DataTable.read("\(dir)/w_explicit.npy").values)
+        let (differs, differsOutput) = try ChildProcess.run(tool, reweight + ["--theta0", "0,0", "--output", "\(dir)/w_bad.npy"], timeLimit: 300)
+        #expect(differs == .exited(2) && differsOutput.contains("--theta0 (0,0) differs from the θ --data declares"), "\(differsOutput)")
+        // roc takes θ0 and θ1 from the background's and the signal's declarations.
+        let (rocOutcome, rocOutput) = try ChildProcess.run(tool, ["roc", "\(dir)/model", "--signal", "\(dir)/events.npy@cx=0.5,cy=-0.3",
+                                                                  "--background", "\(dir)/member.npz#events@cx=0,cy=0", "--output", "\(dir)/roc", "--quiet"], timeLimit: 300)
+        #expect(rocOutcome == .exited(0), "\(rocOutput)")
+        let roc = try decoder.decode(RocThetas.self, from: Data(Self.read("\(dir)/roc/roc.json").utf8))
+        #expect(roc.theta0 == [0, 0] && roc.theta1 == [0.5, -0.3])
         let ratio = ["ratio", "\(dir)/model", "--data", "\(dir)/member.npz#events", "--theta0", "0,0", "--theta1", "0.5,-0.3",
                      "--output", "\(dir)/ratio.npy", "--quiet"]
         let (ratioOutcome, ratioOutput) = try ChildProcess.run(tool, ratio, timeLimit: 300)
@@ -136,6 +162,18 @@ import Glibc
     }
 
     /// The parts of result.json that the weighted fit's check reads.
+    /// `result.json`'s fit and the declared θ with its pulls.
+    struct DeclaredRecord: Decodable {
+        struct Fit: Decodable { var values: [Double]; var errors: [Double] }
+        var fit: Fit
+        var simulatedTheta: [Double]?
+        var pulls: [Double?]?
+        enum CodingKeys: String, CodingKey { case fit, pulls, simulatedTheta = "simulated_theta" }
+    }
+
+    /// `roc.json`'s hypotheses.
+    struct RocThetas: Decodable { var theta0: [Double]; var theta1: [Double] }
+
     struct WeightedRecord: Decodable {
         struct Fit: Decodable { var errors: [Double] }
         var fit: Fit

@@ -28,6 +28,28 @@ import GMMTestSupport
         }
     }
 
+    @Test("data read as observed events: FILE@θ declares the θ they were simulated at, a θ column of the same name is ignored, partial or differing declarations are refused")
+    func simulatedThetaOfObservedEvents() throws {
+        let two = TestModels.config([TestModels.continuous("m", 0, 10)], parameters: ["c", "d"], reference: [0, 0])
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try NpzArchive(members: [("m", try NpyArray(shape: [3], doubles: [1, 2, 3])), ("c", try NpyArray(shape: [3], doubles: [7, 7, 7]))])
+            .write(toFile: directory.file("a.npz"), compressed: false)
+        let path = directory.file("a.npz")
+        let declared = EventInput(sources: [try EventSource(parsing: "\(path)@c=0.5,d=-1")], applySelection: false)
+        #expect(try declared.readObserved(for: two).x == [1, 2, 3])
+        #expect(try declared.simulatedTheta(for: two) == [0.5, -1])
+        #expect(try EventInput(sources: [try EventSource(parsing: path)]).simulatedTheta(for: two) == nil)
+        func reason(_ sources: [String]) -> String {
+            do { _ = try EventInput(sources: try sources.map(EventSource.init(parsing:))).simulatedTheta(for: two); return "" } catch { return "\(error)" }
+        }
+        #expect(reason(["\(path)@c=0.5"]).contains("give every parameter (missing d)"))
+        #expect(reason(["\(path)@c=0.5,e=1"]).contains("θ e is declared"))
+        #expect(reason(["\(path)@c=0.5,d=1", "\(path)@c=0.5,d=2"]).contains("declare different θ"))
+        #expect(reason(["\(path)@c=0.5,d=1", path]).contains("declare it for this one too"))
+        #expect(reason([path, "\(path)@c=0.5,d=1"]).contains("declare it for every file or none"))
+    }
+
     @Test func severalFilesWithThetaFixedPerFileAndSelection() throws {
         try EventFileTests.requireHDF5()
         let directory = try TemporaryDirectory()

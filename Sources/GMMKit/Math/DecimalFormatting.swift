@@ -30,7 +30,7 @@ public func formatFixed(_ value: Double, decimals: Int, minus: String = "-") -> 
 }
 
 /// Formats a bound for messages: `-inf`/`inf` for infinities, the shortest round-trip form otherwise.
-func formatBound(_ value: Double) -> String {
+public func formatBound(_ value: Double) -> String {
     if value == .infinity { return "inf" }
     if value == -.infinity { return "-inf" }
     return "\(value)"

@@ -41,12 +41,12 @@ public struct EventInput: Sendable {
     /// refuses one outside an interval). The returned events have θ = 0, one column per
     /// parameter, which means nothing: use ``Events/x`` and ``Events/weights``.
     ///
+    /// A θ given for a file (`FILE@NAME=VALUE,…`) is the θ the events were simulated at, not an
+    /// input of the evaluation: ``simulatedTheta(for:)`` returns it.
+    ///
     /// - Throws: as ``read(for:)``, and ``DataTableError/invalidSource(text:reason:)`` for a θ
-    ///   fixed for a file or a θ file (θ is what is unknown).
+    ///   file (θ is what is unknown).
     public func readObserved(for config: ModelConfig) throws -> Events {
-        for source in sources where !source.fixedTheta.isEmpty {
-            throw DataTableError.invalidSource(text: source.description, reason: "these events are evaluated at the θ the command fits or is given, so θ cannot be fixed for the file; remove '@\(source.fixedTheta.keys.sorted().joined(separator: "=…,"))=…'")
-        }
         if let thetaFile {
             throw DataTableError.invalidSource(text: thetaFile, reason: "these events are evaluated at the θ the command fits or is given; a θ file does not apply")
         }
@@ -54,6 +54,44 @@ public struct EventInput: Sendable {
         input.observablesOnly = true
         input.applySelection = false
         return try input.read(for: config).events
+    }
+
+    /// The θ the events were simulated at, as the sources declare it with `FILE@NAME=VALUE,…`:
+    /// [p] in the model's parameter order, or nil when no source declares one. For simulated
+    /// events read as data (held-out simulation fitted by `infer`, the samples of `roc`, the
+    /// proposal events of `reweight`), where it is the truth a result is compared with.
+    ///
+    /// - Throws: ``DataTableError/invalidSource(text:reason:)`` for a declaration that misses a
+    ///   parameter, names an unknown one or is not finite, or sources that declare different θ
+    ///   (or one declares and another does not).
+    public func simulatedTheta(for config: ModelConfig) throws -> [Double]? {
+        let names = config.parameters.names
+        var found: [Double]?
+        for (k, source) in sources.enumerated() {
+            if source.fixedTheta.isEmpty {
+                if found != nil { throw DataTableError.invalidSource(text: source.description, reason: "the other files declare the θ they were simulated at; declare it for this one too (\(source.path)@NAME=VALUE,…)") }
+                continue
+            }
+            for name in source.fixedTheta.keys.sorted() where !names.contains(name) {
+                throw DataTableError.invalidSource(text: source.description, reason: names.isEmpty
+                    ? "θ \(name) is declared, but the model has no parameters"
+                    : "θ \(name) is declared, but the model's parameters are \(names.joined(separator: ", "))")
+            }
+            let missing = names.filter { source.fixedTheta[$0] == nil }
+            guard missing.isEmpty else {
+                throw DataTableError.invalidSource(text: source.description, reason: "@ declares the θ the events were simulated at: give every parameter (missing \(missing.joined(separator: ", ")))")
+            }
+            let theta = names.map { source.fixedTheta[$0] ?? .nan }
+            for (name, value) in zip(names, theta) where !value.isFinite {
+                throw DataTableError.invalidSource(text: source.description, reason: "the declared value of \(name), \(value), is not a finite number")
+            }
+            if let found, found != theta {
+                throw DataTableError.invalidSource(text: source.description, reason: "the files declare different θ; these events are one sample at one θ")
+            }
+            if k > 0, found == nil { throw DataTableError.invalidSource(text: source.description, reason: "the other files do not declare the θ they were simulated at; declare it for every file or none") }
+            found = theta
+        }
+        return found
     }
 
     /// Reads every source and returns the selected events with the selection report.
@@ -197,7 +235,7 @@ public struct EventInput: Sendable {
                 return index
             }
             x = try table.gather(xIndices, names: names)
-            for name in source.fixedTheta.keys.sorted() where table.columnIndex(name) != nil {
+            for name in source.fixedTheta.keys.sorted() where !observablesOnly && table.columnIndex(name) != nil {
                 throw DataTableError.invalidSource(text: source.description, reason: "θ \(name) is fixed for the file and is also a column of it; remove one")
             }
             if thetaTable == nil {

@@ -28,6 +28,12 @@ public struct InferResult: Codable, Sendable {
     /// For an ensemble: the members' fits, their spread and the MINOS intervals widened by it
     /// (absent for one model).
     public var modelTerm: InferenceOutcome.ModelTerm?
+    /// The θ the events were simulated at, when the data declare it (`FILE@NAME=VALUE,…`;
+    /// held-out simulation): [p], the fit's θ order.
+    public var simulatedTheta: [Double]?
+    /// With ``simulatedTheta``: per fit parameter (θ, then the normalisation of the extended
+    /// likelihood), (MLE − simulated θ) / Hesse error for the free parameters of θ, nil otherwise.
+    public var pulls: [Double?]?
 
     /// The settings and outcome of the extended likelihood's Poisson term.
     public struct Extended: Codable, Sendable {
@@ -62,7 +68,7 @@ public struct InferResult: Codable, Sendable {
     /// The record of `outcome`, fitted with `model` to `data` (weights from `weights`) in `space`;
     /// `extended` gives the Poisson term's rate file, luminosity and constraint when there was one.
     public init(outcome: InferenceOutcome, model: String, data: String, weights: String?, space: LikelihoodSpace,
-                extended: (rate: String, luminosity: Double, normUncertainty: Double?)? = nil) {
+                extended: (rate: String, luminosity: Double, normUncertainty: Double?)? = nil, simulatedTheta: [Double]? = nil) {
         self.model = model
         self.data = data
         self.weights = weights
@@ -73,6 +79,12 @@ public struct InferResult: Codable, Sendable {
         minos = outcome.minos
         weightedErrors = outcome.weightedErrors
         modelTerm = outcome.modelTerm
+        self.simulatedTheta = simulatedTheta
+        pulls = simulatedTheta.map { truth in
+            outcome.fit.values.indices.map { j in
+                j < truth.count && outcome.fit.free[j] && outcome.fit.errors[j] > 0 ? (outcome.fit.values[j] - truth[j]) / outcome.fit.errors[j] : nil
+            }
+        }
         self.extended = extended.map {
             Extended(rate: $0.rate, luminosity: $0.luminosity, observedEvents: outcome.extended?.observedEvents ?? Double(outcome.events),
                      normUncertainty: $0.normUncertainty, expectedEventsAtMLE: outcome.extended?.expectedEventsAtMLE)
@@ -80,7 +92,8 @@ public struct InferResult: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, model, data, weights, space, events, fit, minos, extended
+        case format, model, data, weights, space, events, fit, minos, extended, pulls
+        case simulatedTheta = "simulated_theta"
         case weightedErrors = "weighted_errors"
         case modelTerm = "model_term"
         case formatVersion = "format_version"
