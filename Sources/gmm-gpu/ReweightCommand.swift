@@ -42,23 +42,19 @@ struct ReweightCommand: ToolCommand {
         let device = try deviceOption.open()
         let results = try trained.importanceWeights(events: events.x, eventWeights: events.weights, theta0: proposal, targets: targets, device: device)
         let n = events.count, k = results.count
-        var table = [Double](repeating: 0, count: n * k)
-        for (j, result) in results.enumerated() {
-            for i in 0..<n { table[i * k + j] = result.weights[i] }
-        }
         let report = Reporter(quiet: quiet)
         let ownMean = events.weights.map { $0.reduce(0, +) / Double(n) } ?? 1
         var warnings: [String] = []
         for (target, result) in zip(theta, results) {
-            let mean = result.meanWeight / ownMean
+            let mean = result.relativeMeanWeight(ownMeanWeight: ownMean)
             report.line("θ = (\(target)): mean weight \(fixed(mean, 4)) (relative to the events' own), effective sample size \(fixed(result.effectiveSampleSize, 1)) of \(n)")
-            if result.effectiveSampleSize < 0.01 * Double(n) || Swift.abs(mean - 1) > 0.2 {
+            if result.coversPoorly(ownMeanWeight: ownMean) {
                 warnings.append("θ = (\(target)): the events at θ0 cover this target poorly (mean weight \(fixed(mean, 3)), effective sample size "
                     + "\(fixed(result.effectiveSampleSize, 1)) of \(n)); its weighted sample has large variance or misses part of p(x|θ)")
             }
         }
         printWarnings(warnings)
-        try DataTable.write(table, columns: k == 1 ? ["weight"] : (0..<k).map { "weight_\($0)" }, to: output)
+        try DataTable.write(ImportanceWeights.table(results), columns: k == 1 ? ["weight"] : (0..<k).map { "weight_\($0)" }, to: output)
         report.line("wrote \(n) × \(k) weights to \(output)")
     }
 }

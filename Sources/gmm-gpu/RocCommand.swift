@@ -88,88 +88,12 @@ struct RocCommand: ToolCommand {
         let points = curve.thinned(to: maxPoints)
         let record = RocFile(model: model, theta0: t0, theta1: t1, signal: signal, background: background,
                              eventsPerHypothesis: events, seed: events == nil ? nil : seed, curve: curve, points: points)
-        let figure = try Self.figure(points: points, auc: curve.auc, error: curve.aucStandardError, theta0: t0, theta1: t1)
+        let figure = try curve.figure(points: points, theta0: t0, theta1: t1)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeFilesAtomically([("roc.json", Array(try encoder.encode(record))), ("roc.svg", Array(figure.svg.utf8))], into: output)
         Reporter(quiet: quiet).line("AUC = \(fixed(curve.auc, 4)) ± \(fixed(curve.aucStandardError, 4)) (\(signalEvents.count) signal events at θ1, "
             + "\(backgroundEvents.count) background events at θ0; effective \(fixed(curve.signalEffectiveCount, 1)) / \(fixed(curve.backgroundEffectiveCount, 1))); "
             + "wrote roc.json and roc.svg to \(output)")
-    }
-
-    /// The curve: signal efficiency against background efficiency, with the diagonal of no separation.
-    static func figure(points: [ROCCurve.Point], auc: Double, error: Double, theta0: [Double], theta1: [Double]) throws -> Figure {
-        var panel = Panel(title: "θ1 = (\(theta1.map { fixed($0, 3) }.joined(separator: ", "))) against θ0 = (\(theta0.map { fixed($0, 3) }.joined(separator: ", ")))",
-                          xAxis: Axis(label: "background efficiency (false positive rate)", limits: 0...1),
-                          yAxis: Axis(label: "signal efficiency (true positive rate)", limits: 0...1), legend: .lowerRight)
-        panel.add(try .line(x: [0, 1], y: [0, 1], label: "no separation (AUC 0.5)", style: LineStyle(color: .grey, width: 1, dash: [4, 3])))
-        panel.add(try .line(x: points.map(\.falsePositiveRate), y: points.map(\.truePositiveRate),
-                            label: "log p(x|θ1)/p(x|θ0): AUC \(fixed(auc, 4)) ± \(fixed(error, 4))", style: LineStyle(color: Palette.blue, width: 2)))
-        var figure = Figure(columns: 1, cellWidth: 520, cellHeight: 480, title: "ROC curve of the likelihood ratio", identifier: "roc")
-        figure.add(panel)
-        return figure
-    }
-}
-
-/// `roc.json`: the AUC and the curve (thresholds of +∞ are written as null).
-struct RocFile: Encodable {
-    struct Point: Encodable {
-        var threshold: Double?
-        var falsePositiveRate: Double
-        var truePositiveRate: Double
-        enum CodingKeys: String, CodingKey {
-            case threshold
-            case falsePositiveRate = "false_positive_rate"
-            case truePositiveRate = "true_positive_rate"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(threshold, forKey: .threshold)  // null for +∞, not left out
-            try c.encode(falsePositiveRate, forKey: .falsePositiveRate)
-            try c.encode(truePositiveRate, forKey: .truePositiveRate)
-        }
-    }
-    var format = "gmm-gpu-roc"
-    var formatVersion = 1
-    var model: String
-    var theta0: [Double]
-    var theta1: [Double]
-    var signal: String?
-    var background: String?
-    var eventsPerHypothesis: Int?
-    var seed: UInt64?
-    var auc: Double
-    var aucStandardError: Double
-    var signalEffectiveCount: Double
-    var backgroundEffectiveCount: Double
-    var cornersInCurve: Int
-    var points: [Point]
-
-    init(model: String, theta0: [Double], theta1: [Double], signal: String?, background: String?, eventsPerHypothesis: Int?, seed: UInt64?,
-         curve: ROCCurve, points: [ROCCurve.Point]) {
-        self.model = model
-        self.theta0 = theta0
-        self.theta1 = theta1
-        self.signal = signal
-        self.background = background
-        self.eventsPerHypothesis = eventsPerHypothesis
-        self.seed = seed
-        auc = curve.auc
-        aucStandardError = curve.aucStandardError
-        signalEffectiveCount = curve.signalEffectiveCount
-        backgroundEffectiveCount = curve.backgroundEffectiveCount
-        cornersInCurve = curve.points.count
-        self.points = points.map { Point(threshold: $0.threshold.isFinite ? $0.threshold : nil, falsePositiveRate: $0.falsePositiveRate, truePositiveRate: $0.truePositiveRate) }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case format, model, theta0, theta1, signal, background, seed, auc, points
-        case formatVersion = "format_version"
-        case eventsPerHypothesis = "events_per_hypothesis"
-        case aucStandardError = "auc_standard_error"
-        case signalEffectiveCount = "signal_effective_count"
-        case backgroundEffectiveCount = "background_effective_count"
-        case cornersInCurve = "corners_in_curve"
     }
 }

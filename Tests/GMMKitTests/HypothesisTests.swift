@@ -159,4 +159,22 @@ import Glibc
         #expect(try model.logProb(atEach: thetas, events: [], device: cpu) == [[], [], [], []])
         #expect(try model.logProb(atEach: [], events: Array(x[0..<40]), device: cpu).isEmpty)
     }
+
+    @Test("coverage check: a shifted narrow target is covered poorly (tiny ESS), a near one is not; weights relative to the events' own; the [N, K] table")
+    func coverageCheckAndTable() throws {
+        var rng = TestRandom(seed: 5)
+        let x = (0..<5000).map { _ in rng.normal() }
+        let logProposal = x.map { StandardNormal.logPDF($0) }
+        let near = try ImportanceWeights(logTarget: x.map { StandardNormal.logPDF($0 - 0.1) }, logProposal: logProposal)
+        let far = try ImportanceWeights(logTarget: x.map { StandardNormal.logPDF(($0 - 4) / 0.2) - log(0.2) }, logProposal: logProposal)
+        #expect(!near.coversPoorly() && far.coversPoorly())
+        #expect(far.effectiveSampleSize < 0.01 * 5000)
+        // Events of weight 3: their own mean weight is 3, and relative to it the near target's is ≈ 1.
+        let weighted = try ImportanceWeights(logTarget: near.weights.map(log), logProposal: [Double](repeating: 0, count: 5000),
+                                             eventWeights: [Double](repeating: 3, count: 5000))
+        #expect(abs(weighted.relativeMeanWeight(ownMeanWeight: 3) - near.meanWeight) < 1e-9 && !weighted.coversPoorly(ownMeanWeight: 3))
+        #expect(weighted.coversPoorly(ownMeanWeight: 1))
+        let table = ImportanceWeights.table([near, far])
+        #expect(table.count == 10000 && table[0] == near.weights[0] && table[1] == far.weights[0] && table[9999] == far.weights[4999])
+    }
 }

@@ -24,6 +24,27 @@ public struct ImportanceWeights: Sendable {
     /// Kish's effective sample size (Σw)² / Σw².
     public var effectiveSampleSize: Double { GMMKit.effectiveSampleSize(weights) }
 
+    /// The mean weight relative to the events' own mean weight `ownMeanWeight` (1 for
+    /// unweighted events): ≈ 1 where the proposal covers the target.
+    public func relativeMeanWeight(ownMeanWeight: Double = 1) -> Double { meanWeight / ownMeanWeight }
+
+    /// Whether the proposal covers this target poorly: an effective sample size under 1% of the
+    /// events, or a mean weight (relative to the events' own) off 1 by more than 0.2. The
+    /// weighted sample then has a large variance or misses part of p(x|θ).
+    public func coversPoorly(ownMeanWeight: Double = 1) -> Bool {
+        effectiveSampleSize < 0.01 * Double(weights.count) || Swift.abs(relativeMeanWeight(ownMeanWeight: ownMeanWeight) - 1) > 0.2
+    }
+
+    /// The weights of several targets as one table, [N, K] row-major (event i, target j).
+    public static func table(_ targets: [ImportanceWeights]) -> [Double] {
+        let k = targets.count, n = targets.first?.weights.count ?? 0
+        var table = [Double](repeating: 0, count: n * k)
+        for (j, result) in targets.enumerated() {
+            for i in 0..<min(n, result.weights.count) { table[i * k + j] = result.weights[i] }
+        }
+        return table
+    }
+
     /// Weights from log-densities of the same events under the target and the proposal.
     ///
     /// - Parameters:
