@@ -59,20 +59,19 @@ import Glibc
             let out = arguments[arguments.firstIndex(of: "--output")! + 1]
             for file in files { #expect(CommandLineTests.exists("\(out)/\(file)"), "\(file) was not written") }
         }
-        let two = Self.read("\(dir)/two/result.json")
-        #expect(two.contains("\"minos\"") && two.contains("\"status\"") && two.contains("\"cx\"") && two.contains("\"cy\""))
-        let scan = Self.read("\(dir)/two/scan.json")
-        #expect(scan.contains("[7, 9]"), "scan.json should describe a [7, 9] grid: \(scan)")
+        // The files decoded as the library's records.
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ type: T.Type, _ path: String) throws -> T { try decoder.decode(type, from: Data(Self.read(path).utf8)) }
+        let two = try decode(InferResult.self, "\(dir)/two/result.json")
+        #expect(two.fit.parameterNames == ["cx", "cy"] && two.fit.free == [true, true] && two.minos.count == 2 && two.minos[0].count == 2)
+        let scan = try decode(ScanAxes.self, "\(dir)/two/scan.json")
+        #expect(scan.parameters == ["cx", "cy"] && scan.axes.map(\.count) == [9, 7] && scan.values.contains("[7, 9]"), "scan.json should describe a [7, 9] grid: \(scan)")
         #expect(Self.read("\(dir)/two/scan.svg").hasPrefix("<?xml") || Self.read("\(dir)/two/scan.svg").hasPrefix("<svg"))
         // cy fixed: the fit holds it at -0.3 and reports it as not free.
-        let one = Self.read("\(dir)/one/result.json")
-        #expect(one.contains("-0.3") && one.contains("false"))
+        let one = try decode(InferResult.self, "\(dir)/one/result.json")
+        #expect(one.fit.values[1] == -0.3 && one.fit.free == [true, false] && one.space == "data")
         // --confidence 1sigma,0.9: the 1-D thresholds are 1.00 and 2.71 (χ²₁ quantiles).
-        let thresholds = Self.read("\(dir)/one/contours.json").split(separator: "\n").compactMap { line -> Double? in
-            let parts = line.split(separator: ":")
-            guard parts.count == 2, parts[0].contains("\"threshold\"") else { return nil }
-            return Double(parts[1].filter { !" ,".contains($0) })
-        }
+        let thresholds = try decode([RegionContours].self, "\(dir)/one/contours.json").map(\.threshold)
         #expect(thresholds.count == 2 && abs(thresholds[0] - 1) < 1e-9 && abs(thresholds[1] - 2.705_543_454_095_404) < 1e-9, "\(thresholds)")
         #expect(!CommandLineTests.exists("\(dir)/fit/scan.npy"))
 
@@ -232,7 +231,8 @@ import Glibc
         #expect(abs(try rate.rate([0.3, -1.1]) - 100) < 1e-9)
         // rate.json is bound to the model written with it.
         let digest = try #require(try DensityModel.recordedWeightsSHA256(in: "\(dir)/model"))
-        #expect(Self.read("\(dir)/model/rate.json").contains("\"model_weights_sha256\" : \"\(digest)\""))
+        struct Binding: Decodable { var modelWeightsSHA256: String; enum CodingKeys: String, CodingKey { case modelWeightsSHA256 = "model_weights_sha256" } }
+        #expect(try JSONDecoder().decode(Binding.self, from: Data(Self.read("\(dir)/model/rate.json").utf8)).modelWeightsSHA256 == digest)
         #expect(try RateModel.load(modelDirectory: "\(dir)/model") == rate)
         // A model directory holding the rate.json of another run (as a train stopped between its
         // writes leaves it): `infer --extended` refuses it; `--rate` names a file explicitly.
