@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_FLAGS := -c release -Xswiftc -enable-testing
 PYTHON ?= python3
 
-.PHONY: deps build test demo docs clean swift-present example-quick
+.PHONY: deps build test demo docs docc clean swift-present example-quick
 
 ## deps: install, with apt-get, the Debian packages of PACKAGES that are missing.
 deps:
@@ -69,6 +69,11 @@ demo: deps build
 ## docs: regenerate docs/cli.md from every subcommand's --help (a test checks it is up to date).
 docs: build
 	.build/release/gmm-gpu cli-reference --output docs/cli.md
+
+## docc: build the DocC catalogues of GMMKit and GMMCompute (Sources/*/*.docc, the API's /// comments)
+## into .build/docc/, failing on any warning (a broken symbol link, an undocumented parameter).
+docc: swift-present
+	swift package --scratch-path .build/docc --disable-sandbox generate-documentation --target GMMCompute --target GMMKit --warnings-as-errors
 
 ## clean: remove the build folder.
 clean:

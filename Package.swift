@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // YAML model descriptions (Config/ModelConfig+Files.swift); Yams imports full Foundation.
         .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
+        // Documentation only: `swift package generate-documentation` builds the DocC catalogues.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C shims: run-time loading of OpenCL, CLBlast, OpenBLAS, zlib and HDF5 (dlopen), CPU feature detection,

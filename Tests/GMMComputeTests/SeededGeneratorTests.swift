@@ -1,7 +1,7 @@
 import Testing
 @testable import GMMCompute
 
-/// The seeded generator: reproducible streams, and uniforms strictly inside (0, 1) as the
+/// The seeded generator (the one test suite of it): reproducible seeds and streams, and uniforms strictly inside (0, 1) as the
 /// samplers require (a uniform of exactly 1 makes an untruncated sample +∞).
 @Suite struct SeededGeneratorTests {
     @Test func sameSeedSameStream() {
@@ -43,5 +43,33 @@ import Testing
         let d = (0..<1000).map { _ in rng.nextOpenUnitDouble() }
         #expect(d.allSatisfy { $0 > 0 && $0 < 1 })
         #expect(rng.floats(1000, in: -3...2).allSatisfy { $0 >= -3 && $0 <= 2 })
+    }
+
+    @Test func streamsDiffer() {
+        var s0 = SeededGenerator(seed: 9, stream: 0)
+        var s1 = SeededGenerator(seed: 9, stream: 1)
+        var plain = SeededGenerator(seed: 9)
+        let first = s0.next()
+        #expect(first != s1.next())
+        #expect(first == plain.next())
+    }
+
+    @Test func zeroSeedIsUsable() {
+        var g = SeededGenerator(seed: 0)
+        let values = (0..<8).map { _ in g.next() }
+        #expect(Set(values).count == 8)
+    }
+
+    @Test func openUnitDoublesAreStrictlyInside() {
+        var g = SeededGenerator(seed: 77)
+        var sum = 0.0
+        let n = 100_000
+        for _ in 0..<n {
+            let u = g.nextOpenUnitDouble()
+            #expect(u > 0 && u < 1)
+            sum += u
+        }
+        // Mean of n uniforms: standard error 1 / sqrt(12 n) ~ 0.0009.
+        #expect(abs(sum / Double(n) - 0.5) < 0.005)
     }
 }

@@ -9,7 +9,7 @@ extension CPUDevice {
     /// Rows per task of the fused dense layer: tasks are handed to the cores as they come free.
     private static let denseTaskRows = 128
 
-    /// The fused kernel where ``fusedDenseAvailable`` and the activation's negative slope lies in
+    /// The fused kernel where `fusedDenseAvailable` and the activation's negative slope lies in
     /// [0, 1] (identity and the paper's LeakyReLU); otherwise ``Device/denseByComposition(_:weights:bias:activation:into:sizes:biasRowBounds:)``.
     /// One pass over each output tile instead of OpenBLAS's zeroing, packing of `x` and product
     /// followed by a bias and activation pass. Each item's weights are packed once per call;

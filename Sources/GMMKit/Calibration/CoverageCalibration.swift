@@ -5,7 +5,7 @@ import GMMCompute
 /// coverage of the Wilks regions (t ≤ χ²_k quantile, k free parameters); the MLEs give the
 /// bias and the pulls (θ̂ − θ_true)/σ̂_Hesse.
 ///
-/// Configure it, then ``run(datasets:likelihood:starts:)`` returns a ``CalibrationResult``.
+/// Configure it, then ``run(datasets:likelihood:starts:progress:)`` returns a ``CalibrationResult``.
 public struct CoverageCalibration: Sendable {
     /// The true θ the pseudo-datasets were drawn at, `[p]` in the likelihood's order.
     public var trueTheta: [Double]
@@ -38,6 +38,8 @@ public struct CoverageCalibration: Sendable {
     ///   - datasets: K pseudo-datasets (e.g. from ``PseudoDatasets``), each `[N_k, d]`.
     ///   - likelihood: builds the NLL of one data set.
     ///   - starts: optional start points, `[K][p]` (default: the true θ, a good start).
+    ///   - progress: told the number of data sets fitted so far after each fit (not called when
+    ///     ``concurrent``).
     /// - Returns: the per-data-set fits and their summary. A fit that throws is counted in
     ///   ``CalibrationResult/failedFits`` and left out of the statistics.
     /// - Throws: ``InferenceError`` for bad settings (checked on the first data set) or levels.

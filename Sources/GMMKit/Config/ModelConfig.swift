@@ -1,6 +1,6 @@
 /// A user's model description: observables, parameters, latent target, network and training constants.
 ///
-/// File layout (snake_case keys; JSON or YAML, see ``fromJSON(_:)`` and ``fromYAML(_:)``):
+/// File layout (snake_case keys; JSON or YAML, see ``fromJSON(_:)-(String)`` and ``fromYAML(_:)``):
 ///
 ///     observables:            # required, non-empty, autoregressive order
 ///       - {name: mjj, kind: continuous, interval: [0, inf], projection_f: 0.2}

@@ -51,6 +51,8 @@ public struct ImportanceWeights: Sendable {
     ///   - logTarget: log p(x_i|θ), `[N]`.
     ///   - logProposal: log p(x_i|θ0), `[N]` (finite where the events were drawn).
     ///   - eventWeights: the events' own weights, `[N]`, or nil.
+    ///   - proposalTheta: the proposal θ0, `[p]` (recorded).
+    ///   - targetTheta: the target θ, `[p]` (recorded).
     /// - Throws: ``ModelError`` for mismatched sizes, NaN, or a proposal density of zero.
     public init(logTarget: [Double], logProposal: [Double], eventWeights: [Double]? = nil,
                 proposalTheta: [Double] = [], targetTheta: [Double] = []) throws {
@@ -106,8 +108,11 @@ extension DensityModel {
     /// target θ by the model's p(x|θ) / p(x|θ0) (one batched pass for all targets).
     ///
     /// - Parameters:
+    ///   - count: events to draw at θ0.
     ///   - theta0: the proposal θ0, `[p]`.
     ///   - targets: K target points, each `[p]`.
+    ///   - seed: the seed of the draw.
+    ///   - device: where to compute.
     /// - Returns: the events `[count, d]` (data space) and one ``ImportanceWeights`` per target.
     public func importanceSample(count: Int, theta0: [Double], targets: [[Double]], seed: UInt64,
                                  device: Device) throws -> (events: [Double], weights: [ImportanceWeights]) {

@@ -25,8 +25,14 @@ public struct LikelihoodRatio: Sendable {
     /// (background), with optional weights.
     ///
     /// - Parameters:
+    ///   - model: the model whose ratio scores the events.
+    ///   - theta0: the background hypothesis θ0, `[p]`.
+    ///   - theta1: the signal hypothesis θ1, `[p]`.
     ///   - background: events drawn at θ0, `[Nb, d]`.
+    ///   - backgroundWeights: their weights, `[Nb]`, or nil.
     ///   - signal: events drawn at θ1, `[Ns, d]`.
+    ///   - signalWeights: their weights, `[Ns]`, or nil.
+    ///   - device: where to compute.
     public static func rocCurve(model: DensityModel, theta0: [Double], theta1: [Double],
                                 background: [Double], backgroundWeights: [Double]? = nil,
                                 signal: [Double], signalWeights: [Double]? = nil, device: Device) throws -> ROCCurve {
@@ -44,6 +50,7 @@ extension DensityModel {
     /// - Parameters:
     ///   - thetas: K parameter points, each `[p]`.
     ///   - x: events `[N, d]` in data space.
+    ///   - device: where to compute.
     /// - Returns: `[K][N]`: row k holds log p(x_i|θ_k).
     /// - Throws: ``ModelError`` for a θ of the wrong size, events outside their intervals or
     ///   non-finite; ``InferenceError/zeroDensity(field:row:detail:)`` for an event where the

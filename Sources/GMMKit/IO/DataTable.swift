@@ -41,7 +41,7 @@ public struct DataTable: Sendable {
     ///   member is a column named by the member and a 2-D member `M` [N, k] gives the columns
     ///   `M[0]` … `M[k-1]`.
     /// - HDF5: `dataset` is a dataset or group path inside the file (default `/`); see
-    ///   the rules of ``HDF5Reader``: compound fields, 1-D datasets and `M[j]` columns by name.
+    ///   the rules of `HDF5Reader`: compound fields, 1-D datasets and `M[j]` columns by name.
     /// - `.csv`: a header line naming the columns.
     ///
     /// - Throws: ``DataTableError`` naming the file (and member, column or row) for an unknown
@@ -360,10 +360,6 @@ extension Substring {
 }
 
 extension DataTable {
-    /// Writes [rows, names.count] values atomically, chosen by the extension: a float64 `.npy`
-    /// file; an `.npz` archive (stored, as `np.savez`) or HDF5 file with one float64 1-D
-    /// member/dataset per column named by `names`; or a `.csv` file with `names` as its header.
-    /// Each reads back through ``read(_:dataset:)`` with the same column names.
     /// [rows, names.count] values as the float64 array a `.npy` output holds: [rows] for one
     /// column, else [rows, names.count].
     public static func npyArray(_ values: [Double], columns names: [String]) throws -> NpyArray {
@@ -371,6 +367,10 @@ extension DataTable {
         return try NpyArray(shape: names.count == 1 ? [values.count / columns] : [values.count / columns, columns], doubles: values)
     }
 
+    /// Writes [rows, names.count] values atomically, chosen by the extension: a float64 `.npy`
+    /// file; an `.npz` archive (stored, as `np.savez`) or HDF5 file with one float64 1-D
+    /// member/dataset per column named by `names`; or a `.csv` file with `names` as its header.
+    /// Each reads back through ``read(_:dataset:)`` with the same column names.
     public static func write(_ values: [Double], columns names: [String], to path: String) throws {
         let columns = max(1, names.count)
         let rows = values.count / columns

@@ -15,7 +15,7 @@ public enum FitStatus: String, Codable, Sendable, Equatable {
     public var isConverged: Bool { self == .converged }
 }
 
-/// The result of ``MaximumLikelihoodFit/fit(_:)``: all in the likelihood's parameter order.
+/// The result of ``MaximumLikelihoodFit/fit(_:start:)``: all in the likelihood's parameter order.
 public struct FitResult: Codable, Sendable, Equatable {
     /// Parameter names, [p].
     public var parameterNames: [String]

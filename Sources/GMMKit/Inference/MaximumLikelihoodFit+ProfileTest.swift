@@ -7,6 +7,7 @@ extension MaximumLikelihoodFit {
     /// whether an interval covers a value, where locating its ends takes several per side.
     ///
     /// - Parameters:
+    ///   - nll: the likelihood.
     ///   - result: the fit of `nll` with these settings.
     ///   - parameter: the name of a free parameter.
     ///   - value: the value tested (inside the parameter's bounds).

@@ -4,6 +4,9 @@ extension MaximumLikelihoodFit {
     /// from the best fit.
     ///
     /// - Parameters:
+    ///   - nll: the likelihood.
+    ///   - parameter: the name of the scanned parameter (free in these settings).
+    ///   - values: the scanned values of `parameter`, inside its bounds.
     ///   - result: the fit of `nll` with these settings (the reference minimum).
     ///   - progress: told (points done, points in all) as the scan goes, at least every tenth.
     /// - Throws: ``InferenceError`` for an unknown parameter, no or non-finite values, a value
@@ -29,8 +32,14 @@ extension MaximumLikelihoodFit {
     /// free, or when the rest can be profiled in closed form — ``ClosedFormProfiling``;
     /// otherwise point by point in a serpentine order, warm-started from the previous point).
     ///
-    /// - Parameter progress: told (points done, points in all) as the scan goes, at least every
-    ///   tenth.
+    /// - Parameters:
+    ///   - nll: the likelihood.
+    ///   - x: the name of the first scanned parameter (the grid's columns).
+    ///   - xValues: the values of `x`, inside its bounds.
+    ///   - y: the name of the second scanned parameter (the grid's rows), other than `x`.
+    ///   - yValues: the values of `y`, inside its bounds.
+    ///   - result: the fit of `nll` with these settings (the reference minimum).
+    ///   - progress: told (points done, points in all) as the scan goes, at least every tenth.
     /// - Throws: ``InferenceError`` for unknown or equal parameters, bad grids, or a result of
     ///   another likelihood.
     public func scan(_ nll: NegativeLogLikelihood, x: String, xValues: [Double], y: String, yValues: [Double],

@@ -1,9 +1,9 @@
 /// A maximum-likelihood fit of a ``NegativeLogLikelihood`` (iminuit-style): configure the
 /// parameters (bounds, fixed or free, optional Gaussian constraints), then
-/// ``fit(_:)`` minimises the NLL with a bounded quasi-Newton method on the exact gradient and
-/// computes the Hesse errors; ``minos(_:result:parameters:confidenceLevel:)`` gives
-/// profile-likelihood intervals and ``scan(_:parameter:values:result:)`` /
-/// ``scan(_:x:xValues:y:yValues:result:)`` profile scans.
+/// ``fit(_:start:)`` minimises the NLL with a bounded quasi-Newton method on the exact gradient and
+/// computes the Hesse errors; ``minos(_:result:parameters:confidenceLevel:progress:)`` gives
+/// profile-likelihood intervals and ``scan(_:parameter:values:result:progress:)`` /
+/// ``scan(_:x:xValues:y:yValues:result:progress:)`` profile scans.
 ///
 /// The minimised function is NLL(θ) + Σ_i ½((θ_i − m_i)/s_i)² over the constrained parameters.
 public struct MaximumLikelihoodFit: Sendable {
@@ -52,8 +52,11 @@ public struct MaximumLikelihoodFit: Sendable {
 
     /// The maximum-likelihood estimate with Hesse errors.
     ///
-    /// - Parameter start: start values of every parameter [p] (nil: each setting's
-    ///   ``FitParameter/startValue``).
+    /// - Parameters:
+    ///   - nll: the likelihood to minimise; each of its ``NegativeLogLikelihood/parameterNames``
+    ///     needs one setting in ``parameters``.
+    ///   - start: start values of every parameter [p] (nil: each setting's
+    ///     ``FitParameter/startValue``).
     /// - Throws: ``InferenceError`` for bad settings, a start outside the bounds, no free
     ///   parameter, or a likelihood that is not finite at the start.
     public func fit(_ nll: NegativeLogLikelihood, start: [Double]? = nil) throws -> FitResult {

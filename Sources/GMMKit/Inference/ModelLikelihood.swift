@@ -6,7 +6,7 @@ import GMMCompute
 /// the model's parameter scaling).
 ///
 /// Many θ are evaluated in one batched device pass (``values(_:)``): the N events are
-/// replicated for the K θ values into chunks of ``DensityModel/evaluationChunk`` rows. The
+/// replicated for the K θ values into chunks of ``DensityModel/evaluationChunk(on:)`` rows. The
 /// events are projected and encoded once, at construction. Sums are accumulated in double
 /// precision from the networks' single-precision log-densities.
 ///
@@ -38,7 +38,10 @@ public final class ModelLikelihood: EventScoring {
     /// observables) under `model`, on `device`.
     ///
     /// - Parameters:
+    ///   - model: a trained (prepared) model.
+    ///   - x: the events, [N, d] in data space, columns in config order.
     ///   - weights: [N] finite event weights, or nil for unit weights.
+    ///   - device: where the model is evaluated.
     ///   - space: `.latent` (the events projected by the model) or `.data` (the latent density
     ///     times the projection's Jacobian).
     /// - Throws: ``InferenceError`` for no events, a wrong shape, non-finite weights or (data

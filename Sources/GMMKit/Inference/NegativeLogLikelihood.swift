@@ -47,13 +47,14 @@ extension NegativeLogLikelihood {
 /// the others (e.g. a normalisation entering only a Poisson term). Profile scans use it to
 /// profile those parameters at every scan point in one batched pass.
 public protocol ClosedFormProfiling: NegativeLogLikelihood {
-    /// Indices into ``parameterNames`` of the parameters minimised in closed form.
+    /// Indices into ``NegativeLogLikelihood/parameterNames`` of the parameters minimised in closed form.
     var closedFormParameterIndices: [Int] { get }
     /// For each θ of `thetas` [K][p] (its closed-form entries ignored), the θ with those entries
     /// set to their minimising values inside `bounds` (with the optional Gaussian `constraints`
     /// added to the minimised function), and −ln L there (constraint terms not included).
     ///
     /// - Parameters:
+    ///   - thetas: K parameter points, each [p] in ``NegativeLogLikelihood/parameterNames`` order.
     ///   - bounds: [p] closed intervals; only the closed-form entries are read.
     ///   - constraints: [p] optional constraints; only the closed-form entries are read.
     func profiledClosedForm(_ thetas: [[Double]], bounds: [ClosedRange<Double>], constraints: [GaussianConstraint?]) throws

@@ -43,7 +43,10 @@ extension MaximumLikelihoodFit {
     /// evaluation a fit of the other free parameters.
     ///
     /// - Parameters:
+    ///   - nll: the likelihood.
     ///   - result: the fit of `nll` with these settings.
+    ///   - names: the free parameters whose intervals are wanted (nil: every free parameter).
+    ///   - confidenceLevel: the level in (0, 1) (default ``Wilks/oneSigma``).
     ///   - progress: given each interval as soon as it is found (each costs a few profile fits
     ///     per side: long for large data sets).
     /// - Throws: ``InferenceError`` for an unknown or fixed parameter, a result of another

@@ -25,9 +25,11 @@ extension RateModel {
 
     /// Writes the rate model as JSON (format name and version, then the polynomial), atomically.
     ///
-    /// - Parameter modelWeightsSHA256: the digest ``DensityModel/save(to:)`` returned for the
-    ///   model this rate model goes with, recorded so that ``load(modelDirectory:)`` can refuse
-    ///   a `rate.json` of another training run.
+    /// - Parameters:
+    ///   - path: the file to write (usually ``fileName`` inside the model directory).
+    ///   - modelWeightsSHA256: the digest ``DensityModel/save(to:)`` returned for the
+    ///     model this rate model goes with, recorded so that ``load(modelDirectory:)`` can refuse
+    ///     a `rate.json` of another training run.
     public func save(to path: String, modelWeightsSHA256: String? = nil) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

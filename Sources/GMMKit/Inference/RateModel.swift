@@ -4,7 +4,7 @@
 ///
 /// The polynomial has every monomial Π_j z_j^{e_j} of total degree ≤ ``degree`` in the
 /// standardised z_j = (θ_j − centre_j)/scale_j (centre and scale from the fitted points, for
-/// a well-conditioned fit). ``save(to:)`` / ``load(from:)`` store it as JSON next to a model.
+/// a well-conditioned fit). ``save(to:modelWeightsSHA256:)`` / ``load(from:)`` store it as JSON next to a model.
 public struct RateModel: Codable, Sendable, Equatable {
     /// The parameter names, [p].
     public var parameterNames: [String]
@@ -42,6 +42,8 @@ public struct RateModel: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - points: θ points, [K][p] (K at least the number of monomials).
     ///   - totals: the total weight (or cross-section) at each point, [K].
+    ///   - degree: the polynomial's total degree (≥ 0).
+    ///   - parameterNames: the parameters' names, [p], in the order of each point's values.
     ///   - pointWeights: the least-squares weight of each point, [K] (e.g. 1/variance of its
     ///     total), each finite and > 0; nil weighs every point alike.
     /// - Throws: ``InferenceError`` for empty or mismatched inputs, non-finite values, a negative
@@ -104,7 +106,7 @@ public struct RateModel: Codable, Sendable, Equatable {
 
     /// The rate model fitted to the total weight of `events` at each distinct θ point.
     ///
-    /// - Throws: ``InferenceError`` as ``fit(points:totals:degree:parameterNames:)``, and when θ
+    /// - Throws: ``InferenceError`` as ``fit(points:totals:degree:parameterNames:pointWeights:)``, and when θ
     ///   varies from event to event (more distinct points than half the events): totals per
     ///   point then are single weights, not rates.
     public static func fit(events: Events, degree: Int, parameterNames: [String]) throws -> RateModel {

@@ -50,6 +50,11 @@ public struct DensityEnsemble: Sendable {
     /// they are, so an ensemble of one is the plain model.
     ///
     /// - Parameters:
+    ///   - events: the training events.
+    ///   - config: the model description every member shares (member k's seed replaced).
+    ///   - count: the number of members (≥ 1).
+    ///   - bootstrap: whether members 1 … count−1 train on resamples (``resample(_:seed:)``).
+    ///   - device: where to compute.
     ///   - options: checkpointing per member goes to `checkpointDirectory/members/k` (resumable).
     ///   - progress: (member, epoch) after every epoch.
     public static func fit(_ events: Events, config: ModelConfig, count: Int, bootstrap: Bool, device: Device,

@@ -1,7 +1,7 @@
 import GMMCompute
 
 extension DensityModel {
-    /// Events evaluated per pass on `device` (its ``Device/preferredEvaluationRows``): bounds
+    /// Events evaluated per pass on `device` (its `Device.preferredEvaluationRows`): bounds
     /// memory (at the Table-5 sizes about 100 MB per 65k events) whatever the number of events.
     public static func evaluationChunk(on device: Device) -> Int { max(1, device.preferredEvaluationRows) }
 
@@ -66,7 +66,11 @@ extension DensityModel {
     /// log p(u|θ) per event in the latent space, [N]: `u` is [N, d] (latent values for
     /// continuous observables, values for integer ones), `theta` is [p] or [N, p].
     ///
-    /// - Parameter progress: told the number of events done after each device pass.
+    /// - Parameters:
+    ///   - u: the events in the latent space, [N, d].
+    ///   - theta: one θ for every event, [p], or one per event, [N, p].
+    ///   - device: where to compute.
+    ///   - progress: told the number of events done after each device pass.
     public func logProbLatent(_ u: [Double], theta: [Double], device: Device, progress: ((Int) -> Void)? = nil) throws -> [Double] {
         let n = try rowCount(u, field: "u")
         var result = [Double]()
@@ -87,7 +91,11 @@ extension DensityModel {
     /// Jacobian), [N]: `x` is [N, d], `theta` is [p] or [N, p]. Events are projected and
     /// evaluated in chunks, so memory stays bounded beyond the input and output arrays.
     ///
-    /// - Parameter progress: told the number of events done after each device pass.
+    /// - Parameters:
+    ///   - x: the events in data space, [N, d], columns in config order.
+    ///   - theta: one θ for every event, [p], or one per event, [N, p].
+    ///   - device: where to compute.
+    ///   - progress: told the number of events done after each device pass.
     /// - Throws: ``ModelError`` for a shape mismatch, a non-finite value, a value outside its
     ///   observable's interval or a non-integer value of an integer observable.
     public func logProb(_ x: [Double], theta: [Double], device: Device, progress: ((Int) -> Void)? = nil) throws -> [Double] {

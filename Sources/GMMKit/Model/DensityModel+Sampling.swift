@@ -5,10 +5,15 @@ extension DensityModel {
     ///
     /// Observables are drawn in autoregressive order (u_0 from p_0(u_0|θ), u_1 from
     /// p_1(u_1|u_0, θ), …) on the device, each network run only for its own observable, in
-    /// chunks of ``evaluationChunk`` events; latent values are mapped back through the
+    /// chunks of ``evaluationChunk(on:)`` events; latent values are mapped back through the
     /// projections. The same seed gives the same events on the same device.
     ///
-    /// - Parameter progress: called with the number of events drawn so far after each chunk.
+    /// - Parameters:
+    ///   - count: the number of events (≥ 0).
+    ///   - theta: the parameters, [p].
+    ///   - seed: the random stream's seed.
+    ///   - device: where to compute.
+    ///   - progress: called with the number of events drawn so far after each chunk.
     public func sample(count: Int, theta: [Double], seed: UInt64, device: Device,
                        progress: ((Int) -> Void)? = nil) throws -> [Double] {
         try draw(count: count, theta: theta, seed: seed, device: device, dataSpace: true, progress: progress)

@@ -7,8 +7,8 @@ import GMMCompute
 /// (integer observables), whose parameters come from neural networks fed θ and u_<i.
 ///
 /// Configure it with a ``ModelConfig``, then ``fit(_:device:options:progress:)`` returns it
-/// trained. Density (``logProb(_:theta:device:)``), latent density, sampling
-/// (``sample(count:theta:seed:device:)``) and the projection are separate calls; ``save(to:)``
+/// trained. Density (``logProb(_:theta:device:progress:)``), latent density, sampling
+/// (``sample(count:theta:seed:device:progress:)``) and the projection are separate calls; ``save(to:)``
 /// and ``load(from:)`` write and read a model directory.
 public struct DensityModel: Sendable {
     /// The model description.

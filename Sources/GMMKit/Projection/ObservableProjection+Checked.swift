@@ -1,5 +1,5 @@
 extension ObservableProjection {
-    /// ``toLatent(_:)`` after checking that x is finite, inside the declared interval and where the density
+    /// ``toLatent(_:)-(Double)`` after checking that x is finite, inside the declared interval and where the density
     /// is positive (inside the knot table, or in a tail). `index` (if given) is reported in the error.
     ///
     /// - Throws: ``ProjectionError/nonFiniteValue(observable:index:value:)``,
@@ -10,13 +10,13 @@ extension ObservableProjection {
         return toLatent(x)
     }
 
-    /// ``logAbsJacobian(_:)`` after the checks of ``checkedToLatent(_:index:)``.
+    /// ``logAbsJacobian(_:)-(Double)`` after the checks of ``checkedToLatent(_:index:)``.
     public func checkedLogAbsJacobian(_ x: Double, index: Int? = nil) throws(ProjectionError) -> Double {
         try check(x, index: index)
         return logAbsJacobian(x)
     }
 
-    /// ``fromLatent(_:)`` after checking that u is finite and inside the latent interval.
+    /// ``fromLatent(_:)-(Double)`` after checking that u is finite and inside the latent interval.
     ///
     /// - Throws: ``ProjectionError/nonFiniteValue(observable:index:value:)`` or
     ///   ``ProjectionError/latentOutsideInterval(observable:index:value:uMin:uMax:)``.

@@ -9,7 +9,7 @@ import Darwin
 /// The latent projection h(x) = Q_u⁻¹(Q_x(x)) of one continuous observable (Section 3).
 ///
 /// Q_x = (1 − f)·D_x + f·L_x is piecewise linear on a knot table (see
-/// ``init(name:values:weights:lowerBound:upperBound:f:target:maxKnots:)``), so dh/dx is
+/// ``init(name:values:weights:lowerBound:upperBound:f:target:maxKnots:coverage:interpolation:)``), so dh/dx is
 /// Q_x'(x) / q_u(h(x)) with Q_x' piecewise constant; Q_u is the exact CDF of ``LatentTarget``.
 /// h maps the covered range [``supportLowerBound``, ``supportUpperBound``] onto the latent
 /// interval [u_min, u_max], strictly increasingly.
@@ -225,7 +225,7 @@ public struct ObservableProjection: Sendable, Equatable, Codable {
         return table.target.quantile(lower: t.lower, upper: t.upper)
     }
 
-    /// h⁻¹(u) = Q_x⁻¹(Q_u(u)), the exact inverse of ``toLatent(_:)``; u is clamped to [u_min, u_max].
+    /// h⁻¹(u) = Q_x⁻¹(Q_u(u)), the exact inverse of ``toLatent(_:)-(Double)``; u is clamped to [u_min, u_max].
     public func fromLatent(_ u: Double) -> Double {
         if u.isNaN { return .nan }
         let xs = table.knotsX

@@ -230,7 +230,11 @@ extension ClosureStudy {
     /// The held-out samples in `events`: one per distinct θ point (in order of appearance),
     /// labelled `label` and the point.
     ///
-    /// - Parameter names: the parameter names, [p], for the labels.
+    /// - Parameters:
+    ///   - events: held-out events simulated at fixed θ points.
+    ///   - label: the samples' label (for example the file name); with several θ points, each
+    ///     sample's label is `label@NAME=VALUE,…`.
+    ///   - names: the parameter names, [p], for the labels.
     public static func samples(from events: Events, label: String, parameterNames names: [String]) -> [Sample] {
         let (points, pointOf) = events.thetaPoints()
         let d = events.observableCount

@@ -6,7 +6,7 @@ import GMMCompute
 /// regions of one data set per point (profile scans on a shared grid), and over all data sets
 /// the coverage of those regions.
 ///
-/// Configure it, then ``run(model:device:progress:)`` returns a ``ToyInferenceStudyResult``.
+/// Configure it, then ``run(model:device:progress:pointDone:)`` returns a ``ToyInferenceStudyResult``.
 public struct ToyInferenceStudy: Sendable {
     /// The study's sizes and settings.
     public struct Settings: Codable, Sendable, Equatable {
@@ -76,10 +76,13 @@ public struct ToyInferenceStudy: Sendable {
 
     /// Runs the study with `model` (a model of the toy: observables x0…x3, parameters cx, cy).
     ///
-    /// - Parameter progress: told what is being done (one line per step).
+    /// - Parameters:
+    ///   - model: the trained model of the toy.
+    ///   - device: where the model is evaluated.
+    ///   - progress: told what is being done (one line per step).
+    ///   - pointDone: given each point's result as it is finished.
     /// - Throws: ``InferenceError`` for bad settings, no true points or a model of other
     ///   observables/parameters.
-    /// - Parameter pointDone: given each point's result as it is finished.
     public func run(model: DensityModel, device: Device, progress: (String) -> Void = { _ in },
                     pointDone: (ToyInferencePointResult) -> Void = { _ in }) throws -> ToyInferenceStudyResult {
         try settings.validate()

@@ -32,7 +32,9 @@ extension ToyModel {
     /// The quantile of p0, the inverse of `cdf0` (the first line of (A.6) with |cx|):
     /// x0 = 100 - 700 log(1 - u (1 - exp(-k))) / k, in [100, 800].
     ///
-    /// - Parameter u: a probability in [0, 1] (0 gives 100, 1 gives 800).
+    /// - Parameters:
+    ///   - u: a probability in [0, 1] (0 gives 100, 1 gives 800).
+    ///   - cx: the parameter cx.
     public func quantile0(_ u: Double, cx: Double) -> Double {
         if u <= 0 { return 100 }
         if u >= 1 { return 800 }

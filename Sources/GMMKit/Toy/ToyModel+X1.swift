@@ -38,7 +38,9 @@ extension ToyModel {
     /// The quantile of p1, the inverse of `cdf1` (the second line of (A.6)), in [100, 800].
     ///
     /// It inverts the truncated normal from whichever tail keeps full precision.
-    /// - Parameter u: a probability in [0, 1]. NaN when x0 is outside [100, 800].
+    /// - Parameters:
+    ///   - u: a probability in [0, 1].
+    ///   - x0: the conditioning x0 (NaN when it is outside [100, 800]).
     public func quantile1(_ u: Double, x0: Double) -> Double {
         guard x0 >= 100, x0 <= 800 else { return .nan }
         let (a, b) = Self.standardizedBounds1(x0: x0)

@@ -39,7 +39,10 @@ extension ToyModel {
     /// Newton steps (derivative p2) are taken when they land inside the bracket, bisection
     /// otherwise. It converges to about 1e-14 in x2 within a few dozen evaluations even where
     /// p2 vanishes at +-pi. NaN outside the domain.
-    /// - Parameter u: a probability in [0, 1].
+    /// - Parameters:
+    ///   - u: a probability in [0, 1].
+    ///   - cx: the parameter cx.
+    ///   - cy: the parameter cy.
     public func quantile2(_ u: Double, cx: Double, cy: Double) -> Double {
         guard Self.isInDomain(cx: cx, cy: cy), u >= 0, u <= 1 else { return .nan }
         if u == 0 { return -Double.pi }

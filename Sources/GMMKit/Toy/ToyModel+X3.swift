@@ -22,7 +22,12 @@ extension ToyModel {
     }
 
     /// The quantile of p3: I3^-1(u) - shift (the last line of (A.6), with the primed x1', x2').
-    /// - Parameter u: a probability in [0, 1] (0 and 1 give -infinity and +infinity).
+    /// - Parameters:
+    ///   - u: a probability in [0, 1] (0 and 1 give -infinity and +infinity).
+    ///   - x1: the conditioning x1.
+    ///   - x2: the conditioning x2.
+    ///   - cx: the parameter cx.
+    ///   - cy: the parameter cy.
     public func quantile3(_ u: Double, x1: Double, x2: Double, cx: Double, cy: Double) -> Double {
         Self.quantileQ3(u) - Self.shift3(x1: x1, x2: x2, cx: cx, cy: cy)
     }
