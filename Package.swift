@@ -42,11 +42,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // GMMKit too: the command-line tests write their input files (.npz, HDF5) with the library.
-        // Helpers shared by the test targets: goodness-of-fit statistics, quadrature, temporary directories.
+        // Helpers shared by the test targets: goodness-of-fit statistics, quadrature, temporary directories, child processes.
         .target(name: "GMMTestSupport", dependencies: ["GMMKit"], path: "Tests/GMMTestSupport"),
-        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "GMMKit", "CGMMSupport", "GMMTestSupport"]),
+        .testTarget(name: "GMMComputeTests", dependencies: ["GMMCompute", "CGMMSupport", "GMMTestSupport"]),
         .testTarget(name: "GMMKitTests", dependencies: ["GMMKit", "CGMMSupport", "GMMTestSupport"]),
+        // The gmm-gpu executable end to end (it is built beside the test binary and run as a child process).
+        .testTarget(name: "GMMCommandLineTests", dependencies: ["GMMKit", "GMMTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

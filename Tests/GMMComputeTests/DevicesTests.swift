@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+import GMMTestSupport
 @testable import GMMCompute
 #if canImport(Glibc)
 import Glibc

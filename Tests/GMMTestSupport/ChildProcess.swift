@@ -1,13 +1,19 @@
-import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs one test of this test binary in a child process, for behaviour that could hang or
-/// crash the process running it (a deadlock holding a global lock, say).
-enum ChildProcess {
+/// Child processes of the tests: the `gmm-gpu` executable end to end, or one test of the test
+/// binary itself, for behaviour that could hang or crash the process running it (a deadlock
+/// holding a global lock, say).
+public enum ChildProcess {
+    /// Why a child could not be started.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
+        public var description: String
+    }
+
     /// How the child ended.
-    enum Outcome: Equatable {
+    public enum Outcome: Equatable, Sendable {
         /// It exited with this status (0: the test passed).
         case exited(Int32)
         /// A signal ended it.
@@ -19,23 +25,23 @@ enum ChildProcess {
     /// Runs the tests of this binary matching `filter` with `variable` = "1" in the
     /// environment, killing the child after `seconds`. Returns how it ended and the tail of its
     /// output.
-    static func runTests(matching filter: String, setting variable: String, timeLimit seconds: Double) throws -> (Outcome, String) {
+    public static func runTests(matching filter: String, setting variable: String, timeLimit seconds: Double) throws -> (Outcome, String) {
         let executable = try testBinary()
         return try run(executable, ["--testing-library", "swift-testing", "--filter", filter],
                        environment: ["\(variable)=1"], timeLimit: seconds)
     }
 
     /// The path of this test binary (the build folder also holds the `gmm-gpu` executable).
-    static func testBinary() throws -> String {
+    public static func testBinary() throws -> String {
         var path = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &path, path.count - 1)
-        try #require(length > 0, "cannot find this test binary")
+        guard length > 0 else { throw Failure(description: "cannot find this test binary") }
         return String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Runs `executable` with `arguments` (and `environment` added to this process's), killing
     /// it after `seconds`. Returns how it ended and the tail of its output (stdout and stderr).
-    static func run(_ executable: String, _ extraArguments: [String], environment extra: [String] = [],
+    public static func run(_ executable: String, _ extraArguments: [String], environment extra: [String] = [],
                     timeLimit seconds: Double) throws -> (Outcome, String) {
         let log = "/tmp/gmm-gpu-child-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
         defer { unlink(log) }
@@ -59,7 +65,7 @@ enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        try #require(spawned == 0, "posix_spawn failed: \(spawned)")
+        guard spawned == 0 else { throw Failure(description: "posix_spawn of \(executable) failed: \(spawned)") }
 
         var status: Int32 = 0
         var outcome = Outcome.timedOut

@@ -1,5 +1,6 @@
 import GMMKit
 import Testing
+import GMMTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

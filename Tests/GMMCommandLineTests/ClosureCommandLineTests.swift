@@ -1,6 +1,7 @@
 import FoundationEssentials
 import GMMKit
 import Testing
+import GMMTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

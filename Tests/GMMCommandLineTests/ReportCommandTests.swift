@@ -1,4 +1,5 @@
 import Testing
+import GMMTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
