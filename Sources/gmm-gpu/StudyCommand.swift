@@ -134,7 +134,7 @@ struct ToyInferenceStudyCommand: ToolCommand {
 
     /// The per-point figures and the summary against the targets.
     static func table(_ result: ToyInferenceStudyResult) -> String {
-        let levels = result.settings.confidenceLevels.map { "\(Int(($0 * 100).rounded()))%" }.joined(separator: "/")
+        let levels = result.settings.confidenceLevels.map(formatPercent).joined(separator: "/")
         var lines = ["    cx     cy  coverage truth \(levels)  coverage model \(levels)  median |Δθ̂|/σ  IoU \(levels)"]
         for p in result.points {
             let iou = p.scans.isEmpty ? "—" : result.settings.confidenceLevels.indices.map { l in
@@ -150,7 +150,7 @@ struct ToyInferenceStudyCommand: ToolCommand {
         lines.append("median |θ̂_model − θ̂_true| / σ_true = \(s.medianMLEDistance.map { fixed($0, 3) } ?? "—") (target ≤ \(ToyInferenceStudyResult.mleTarget)): \(verdict(s.mleTargetMet))")
         let scanned = result.points.reduce(0) { $0 + $1.scans.count }
         for (l, level) in result.settings.confidenceLevels.enumerated() {
-            let name = "\(Int((level * 100).rounded()))%"
+            let name = formatPercent(level)
             lines.append("\(name): mean IoU " + (s.meanIntersectionOverUnion[l].map { "\(fixed($0, 3)) over \(scanned) scanned data sets" } ?? "— (no data set scanned)")
                 + " (target ≥ \(ToyInferenceStudyResult.iouTarget(confidenceLevel: level))): \(verdict(s.iouTargetsMet[l]))")
             lines.append("\(name): coverage pooled over the points: truth \(fixed(s.truthCoverage[l], 3)), model \(fixed(s.modelCoverage[l], 3)) "
