@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import GMMKit
 
 /// `gmm-gpu bench io`: how fast event files load, per format.
@@ -19,10 +20,17 @@ struct EventReadBenchCommand: ToolCommand {
     @Option(help: "Directory for the files (several GB at the default sizes).")
     var directory: String
 
+    @Option(help: ArgumentHelp("Also write the timings to this JSON file (for regenerating docs/BENCHMARKS.md).", valueName: "file"))
+    var json: String?
+
     func execute() throws {
         guard rows >= 1, csvRows >= 1, columns >= 1 else { throw ValidationError("--rows, --csv-rows and --columns must be at least 1") }
         try makeDirectoryPath(directory)
         let results = try EventReadBenchmark(rows: rows, csvRows: csvRows, columns: columns, directory: directory).run { print($0) }
-        _ = results
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try writeFileAtomically(try encoder.encode(results), to: json)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import GMMKit
 
 /// `gmm-gpu bench throughput`: compute-layer and model throughput on a device.
@@ -18,6 +19,9 @@ struct ThroughputBenchCommand: ToolCommand {
     @Option(help: "Events for the logprob and sampling measurements.")
     var evaluationEvents: Int = 200_000
 
+    @Option(help: ArgumentHelp("Also write every figure to this JSON file (for regenerating docs/BENCHMARKS.md).", valueName: "file"))
+    var json: String?
+
     func execute() throws {
         let device = try deviceOption.open()
         print("device \(device.name): \(device.summary)")
@@ -28,9 +32,17 @@ struct ThroughputBenchCommand: ToolCommand {
         print("sgemm 2048³: \(fixed(square, 1)) GFLOP/s; 4096×160×160: \(fixed(model, 1)) GFLOP/s; peak used below: \(fixed(peak, 1)) GFLOP/s")
         let toy = try ThroughputBenchmark.tableFiveModel()
         print("Table-5 toy model: \(toy.trainableParameterCount) parameters, \(fixed(toy.forwardFlopsPerEvent / 1e3, 1)) kFLOP/event forward")
+        var measurements: [ThroughputBenchmark.Measurement] = []
         for batch in [500, 5000] {
-            for m in try bench.networkPasses(model: toy, batch: batch, peak: peak) { print(m) }
+            for m in try bench.networkPasses(model: toy, batch: batch, peak: peak) { print(m); measurements.append(m) }
         }
-        for m in try bench.model(toy, trainingEvents: trainingEvents, evaluationEvents: evaluationEvents, peak: peak) { print(m) }
+        for m in try bench.model(toy, trainingEvents: trainingEvents, evaluationEvents: evaluationEvents, peak: peak) { print(m); measurements.append(m) }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let record = ThroughputBenchmark.Record(device: "\(device.name): \(device.summary)", sgemmSquareGFLOPS: square, sgemmModelGFLOPS: model,
+                                                    peakGFLOPS: peak, measurements: measurements)
+            try writeFileAtomically(try encoder.encode(record), to: json)
+        }
     }
 }

@@ -6,7 +6,7 @@ import GMMCompute
 /// plain read of the same file's bytes (what the disk or page cache delivers).
 public struct EventReadBenchmark {
     /// One format's figures.
-    public struct Measurement: Sendable, CustomStringConvertible {
+    public struct Measurement: Sendable, Codable, CustomStringConvertible {
         /// The format, e.g. "npz (deflate)".
         public var format: String
         /// Rows in the file.

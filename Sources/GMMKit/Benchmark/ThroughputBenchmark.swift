@@ -20,6 +20,34 @@ public struct ThroughputBenchmark {
         }
     }
 
+    /// A whole run of `gmm-gpu bench throughput` as `--json` writes it.
+    public struct Record: Sendable, Codable {
+        /// The device's name and summary.
+        public var device: String
+        /// sgemm 2048³ and 4096×160×160, GFLOP/s.
+        public var sgemmSquareGFLOPS: Double, sgemmModelGFLOPS: Double
+        /// The peak the fractions are measured against (the larger of the two).
+        public var peakGFLOPS: Double
+        /// Every timed case, in order.
+        public var measurements: [Measurement]
+
+        /// A record; see the properties.
+        public init(device: String, sgemmSquareGFLOPS: Double, sgemmModelGFLOPS: Double, peakGFLOPS: Double, measurements: [Measurement]) {
+            self.device = device
+            self.sgemmSquareGFLOPS = sgemmSquareGFLOPS
+            self.sgemmModelGFLOPS = sgemmModelGFLOPS
+            self.peakGFLOPS = peakGFLOPS
+            self.measurements = measurements
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case device, measurements
+            case sgemmSquareGFLOPS = "sgemm_square_gflops"
+            case sgemmModelGFLOPS = "sgemm_model_gflops"
+            case peakGFLOPS = "peak_gflops"
+        }
+    }
+
     /// The device measured.
     public var device: Device
     /// Minimum seconds per timing (repeats until reached).
