@@ -49,11 +49,7 @@ struct CalibrationStudyCommand: ToolCommand {
         let names = trained.config.parameters.names
         var settings = try InferCommand.fitParameters(trained, path: model)
         let truth = try parseTheta(theta, option: "--theta", parameters: names)
-        for (j, value) in truth.enumerated() where !(settings[j].lower...settings[j].upper).contains(value) {
-            throw ValidationError("--theta: \(names[j]) = \(value) is outside the model's training range [\(settings[j].lower), \(settings[j].upper)], where the fits run; choose a true θ inside")
-        }
         try InferCommand.apply(fixes: fixes, to: &settings)
-        guard settings.contains(where: \.isFree) else { throw ValidationError("--fix: every parameter is fixed; leave at least one free to fit") }
         let study = CalibrationStudy(trueTheta: truth, parameters: settings, events: events, pseudoDatasets: pseudoDatasets, confidenceLevels: levels, seed: seed)
         let device = try deviceOption.open()
         let report = Reporter(quiet: quiet)

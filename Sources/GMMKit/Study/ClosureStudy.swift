@@ -121,13 +121,19 @@ public struct ClosureStudy: Sendable {
         self.fit = fit
     }
 
+    /// How many subsets a sample of `count` events is cut into: whole blocks of
+    /// ``Settings/events``, at most ``Settings/maxSubsets``.
+    public func subsetCount(count: Int) -> Int {
+        min(count / max(1, settings.events), settings.maxSubsets ?? Int.max)
+    }
+
     /// The disjoint subsets of a sample of `count` events: a seeded shuffle (stream `sample`),
-    /// then consecutive blocks of ``Settings/events``, at most ``Settings/maxSubsets``.
+    /// then ``subsetCount(count:)`` consecutive blocks of ``Settings/events``.
     public func subsets(count: Int, sample: Int) -> [ArraySlice<Int>] {
         var order = Array(0..<count)
         var rng = SeededGenerator(seed: settings.seed, stream: UInt64(sample))
         order.shuffle(using: &rng)
-        let n = min(count / max(1, settings.events), settings.maxSubsets ?? Int.max)
+        let n = subsetCount(count: count)
         return (0..<n).map { order[($0 * settings.events)..<(($0 + 1) * settings.events)] }
     }
 

@@ -55,6 +55,12 @@ public struct ClosureWorkflow: Sendable {
         case fitted(done: Int, total: Int, seconds: Double)
     }
 
+    /// Whether ``null`` asks for a null model to be trained (on the training events).
+    var trainsNullModel: Bool {
+        if case .train = null { return true }
+        return false
+    }
+
     /// A workflow; see the properties.
     public init(settings: ClosureStudy.Settings = ClosureStudy.Settings(), parameters: [FitParameter],
                 binned: BinnedComparison? = nil, null: NullTest? = nil) {
@@ -107,7 +113,7 @@ public struct ClosureWorkflow: Sendable {
             throw InferenceError.invalidArgument(name: "null model", expected: "a model of this model's description (the same observables and parameters)",
                                                  got: "its observables or parameters differ from the model's")
         }
-        if binned != nil || { if case .train = null { return true } else { return false } }(), training == nil {
+        if binned != nil || trainsNullModel, training == nil {
             throw InferenceError.empty(field: binned != nil ? "training events for the binned templates" : "training events for the null model")
         }
         try study.validate(samples: samples)
@@ -145,7 +151,7 @@ public struct ClosureWorkflow: Sendable {
         if let nullModel {
             methods.append(ClosureStudy.Method(name: "null model") { try ModelLikelihood(model: nullModel, data: $0, device: device, space: .latent) })
         }
-        let total = samples.enumerated().reduce(0) { $0 + study.subsets(count: $1.element.count, sample: $1.offset).count }
+        let total = samples.reduce(0) { $0 + study.subsetCount(count: $1.count) }
         progress?(.fitting(subsets: total, methods: methods.map(\.name)))
         let start = Stopwatch()
         let result = try study.run(samples: samples, methods: methods) { done, total in

@@ -72,19 +72,12 @@ public struct EventInput: Sendable {
                 if found != nil { throw DataTableError.invalidSource(text: source.description, reason: "the other files declare the θ they were simulated at; declare it for this one too (\(source.path)@NAME=VALUE,…)") }
                 continue
             }
-            for name in source.fixedTheta.keys.sorted() where !names.contains(name) {
-                throw DataTableError.invalidSource(text: source.description, reason: names.isEmpty
-                    ? "θ \(name) is declared, but the model has no parameters"
-                    : "θ \(name) is declared, but the model's parameters are \(names.joined(separator: ", "))")
-            }
+            try Self.checkThetaGiven(in: source, parameters: names, as: "declared")
             let missing = names.filter { source.fixedTheta[$0] == nil }
             guard missing.isEmpty else {
                 throw DataTableError.invalidSource(text: source.description, reason: "@ declares the θ the events were simulated at: give every parameter (missing \(missing.joined(separator: ", ")))")
             }
             let theta = names.map { source.fixedTheta[$0] ?? .nan }
-            for (name, value) in zip(names, theta) where !value.isFinite {
-                throw DataTableError.invalidSource(text: source.description, reason: "the declared value of \(name), \(value), is not a finite number")
-            }
             if let found, found != theta {
                 throw DataTableError.invalidSource(text: source.description, reason: "the files declare different θ; these events are one sample at one θ")
             }
@@ -175,6 +168,22 @@ public struct EventInput: Sendable {
         return LoadedEvents(events: events, selection: report)
     }
 
+    /// Checks the θ a source gives with `FILE@NAME=VALUE,…` (`role`: "fixed" for training
+    /// data, "declared" for the simulated θ of data): every name one of `parameters`, every value
+    /// finite.
+    private static func checkThetaGiven(in source: EventSource, parameters: [String], as role: String) throws {
+        for name in source.fixedTheta.keys.sorted() where !parameters.contains(name) {
+            throw DataTableError.invalidSource(text: source.description, reason: parameters.isEmpty
+                ? "θ \(name) is \(role), but the model has no parameters"
+                : "θ \(name) is \(role), but the model's parameters are \(parameters.joined(separator: ", "))")
+        }
+        for name in source.fixedTheta.keys.sorted() {
+            if let value = source.fixedTheta[name], !value.isFinite {
+                throw DataTableError.invalidSource(text: source.description, reason: "the \(role) value of \(name), \(value), is not a finite number")
+            }
+        }
+    }
+
     /// The columns of one source, [n, d], [n, p] and [n] (nil without weights).
     private func readSource(_ source: EventSource, config: ModelConfig) throws
         -> (rows: Int, x: [Double], theta: [Double], weights: [Double]?)
@@ -183,14 +192,7 @@ public struct EventInput: Sendable {
         let path = source.label
         let names = config.observables.map(\.name), parameters = config.parameters.names
         let d = names.count, p = parameters.count, n = table.rows
-        for name in source.fixedTheta.keys.sorted() where !parameters.contains(name) {
-            throw DataTableError.invalidSource(text: source.description, reason: parameters.isEmpty
-                ? "θ \(name) is fixed, but the model has no parameters"
-                : "θ \(name) is fixed, but the model's parameters are \(parameters.joined(separator: ", "))")
-        }
-        for (name, value) in source.fixedTheta where !value.isFinite {
-            throw DataTableError.invalidSource(text: source.description, reason: "the fixed value of \(name), \(value), is not a finite number")
-        }
+        try Self.checkThetaGiven(in: source, parameters: parameters, as: "fixed")
         let freeParameters = observablesOnly ? [] : parameters.filter { source.fixedTheta[$0] == nil }
         let thetaTable = try thetaFile.map { try DataTable.read($0) }
         if let thetaTable, thetaTable.rows != n {

@@ -147,13 +147,12 @@ public struct ParameterInference: Sendable {
         let fit = MaximumLikelihoodFit(parameters: parameters)
         progress(.fitting(events: eventCount))
         let start = Stopwatch()
-        func seconds() -> Double { start.seconds }
         let result = try fit.fitFromGrid(nll)
-        progress(.found(result, seconds: seconds()))
+        progress(.found(result, seconds: start.seconds))
         var intervals: [[ProfileInterval]] = []
         for level in confidenceLevels {
             intervals.append(result.free.contains(true) ? try fit.minos(nll, result: result, confidenceLevel: level) { interval in
-                progress(.interval(interval, confidenceLevel: level, seconds: seconds()))
+                progress(.interval(interval, confidenceLevel: level, seconds: start.seconds))
             } : [])
         }
         // An ensemble: every member fitted to the same events, their spread the model term.
